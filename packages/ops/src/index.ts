@@ -1,0 +1,13 @@
+export * from './backend.js';
+export * from './dtype.js';
+export type { Col2imAttrs, GT, Im2colAttrs } from './gt.js';
+export * from './kernels.js';
+export * from './scalar-math.js';
+export * from './shape.js';
+export * from './table/elementwise.js';
+export * from './table/index.js';
+export * from './table/indexing.js';
+export * from './table/nn-prims.js';
+export * from './table/reduce.js';
+export * from './table/row.js';
+export * from './table/structure.js';
