@@ -8,4 +8,6 @@ export default defineConfig({
   clean: true,
   target: 'es2022',
   treeshake: true,
+  // the suite registers vitest tests; the runner's own vitest must be used
+  external: ['vitest'],
 });

@@ -11,6 +11,7 @@ trailing options object (camelCase), as described in packages/testing/README.md.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -174,8 +175,6 @@ def unary_ops():
     ops["exp"].add("f32_overflow", [t32([88.0, 89.0, -104.0, -110.0])], grad=False)
     ops["erfinv"].add("f32_bounds", [t32([-1.0, 1.0, 0.0, 1.5])], grad=False)
     ops["neg"].err("bool", [bt([True, False])], {}, "Negation, the `-` operator, on a bool tensor is not supported")
-    for name in ("exp", "sin", "sqrt", "tanh", "abs"):
-        pass
 
 
 # ==============================================================================================
@@ -276,7 +275,7 @@ def binary_ops():
             op.add("bool", [bt([[True, False, True], [False, False, True]]), bt([True, True, False])], grad=False)
             op.add("i32_f32_mixed", [i32([[0, 1, 2], [-1, 0, 3]]), t32([0.0, 0.5, 0.0])], grad=False)
         # shape error
-        op.err("shape_mismatch", [torch.ones(3, 4), torch.ones(2, 4)], {}, "must match the size of tensor b (2) at non-singleton dimension 0")
+        op.err("shape_mismatch", [torch.ones(3, 4), torch.ones(2, 4)], {}, "must match the size of tensor")
     ops = {o.name: o for o in OPS}
     # ties / special values
     for n in ("maximum", "minimum"):
@@ -348,10 +347,11 @@ def misc_elementwise():
     op.add("i32", [op.randint((2, 3), -5, 5), op.bools((2, 3)), 7], grad=False)
     op.add("bool", [op.bools((2, 3)), op.bools((2, 3)), True], grad=False)
     op.add("f32_0dim_value", [op.randn((2, 3)), op.bools((2, 3)), t32(3.25)], grad=[True, False, False])
-    op.err("float_mask", [torch.ones(3), torch.ones(3), 0.0], {}, "only supports boolean masks")
     op.err("mask_shape", [torch.ones(3, 4), bt([True, False, True]), 0.0], {}, "must match the size of tensor")
 
+    # exact op: computed in the input dtype (float32 max is not float64 max)
     op = new("nanToNum", torch.nan_to_num)
+    op.add = functools.partial(op.add, upcast=False)
     sp = [NAN, INF, -INF, 1.5, -2.0, 0.0]
     op.add("f32_default", [t32(sp)])
     op.add("f64_default", [t64(sp)])
@@ -443,7 +443,7 @@ def reduction_ops():
         op.add("i32_dim1", [i32([[3, -1, 4], [1, -5, 9]]), 1], grad=False)
         op.add("f32_0dim", [t32(2.5)], grad=False)
         op.err("dim_out_of_range", [torch.ones(2, 3), -3], {}, "Dimension out of range")
-        op.err("empty", [torch.ones(0)], {}, "Expected reduction dim to be specified for input.numel() == 0")
+        op.err("empty", [torch.ones(0)], {}, "Expected reduction dim to be specified")
 
     op = new("logsumexp", torch.logsumexp)
     x = op.randn((2, 3, 4), scale=2)
@@ -489,7 +489,7 @@ def reduction_ops():
         op.add("i32_all", [i32([[3, -1, 4], [1, -5, 9]])], grad=False)
         op.add("f32_0dim_dim0", [t32(2.5), 0])
         op.err("dim_out_of_range", [torch.ones(2, 3), 2], {}, "Dimension out of range")
-        op.err("empty_all", [torch.ones(0)], {}, "operation does not have an identity")
+        op.err("empty_all", [torch.ones(0)], {}, "Expected reduction dim to be specified")
         op.err("empty_dim", [torch.ones(0, 3), 0], {}, "Expected reduction dim 0 to have non-zero size")
 
     for name, fn in (("var", torch.var), ("std", torch.std)):
@@ -562,8 +562,8 @@ def linalg_ops():
     op.try_add("i32_2d_2d", [i32([[1, 2], [3, 4], [5, -6]]), i32([[1, 0, 2], [-1, 3, 1]])], grad=False)
     op.err("shape_2d", [torch.ones(2, 3), torch.ones(4, 5)], {}, "cannot be multiplied")
     op.err("shape_1d", [torch.ones(3), torch.ones(4)], {}, "inconsistent tensor size")
-    op.err("shape_batched", [torch.ones(2, 3, 4), torch.ones(3, 5, 2)], {}, "Expected size for first two dimensions of batch2 tensor to be")
-    op.err("batch_mismatch", [torch.ones(2, 3, 4), torch.ones(3, 4, 2)], {}, "must match the size of tensor b (3) at non-singleton dimension 0")
+    op.err("shape_batched", [torch.ones(2, 3, 4), torch.ones(2, 5, 2)], {}, "Expected size for first two dimensions of batch2 tensor")
+    op.err("batch_mismatch", [torch.ones(2, 3, 4), torch.ones(3, 4, 2)], {}, "must match the size of tensor")
     op.err("0dim", [torch.ones(()), torch.ones(3)], {}, "both arguments to matmul need to be at least 1D")
 
     op = new("mm", torch.mm)
@@ -571,13 +571,13 @@ def linalg_ops():
     op.add("f64", [r((2, 3), "float64"), r((3, 4), "float64")], gradcheck=True)
     op.add("f32_1x1", [r((1, 1)), r((1, 5))])
     op.try_add("i32", [i32([[1, 2], [3, 4]]), i32([[1, -1], [2, 0]])], grad=False)
-    op.err("shape", [torch.ones(2, 3), torch.ones(4, 5)], {}, "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)")
+    op.err("shape", [torch.ones(2, 3), torch.ones(4, 5)], {}, "cannot be multiplied (2x3 and 4x5)")
     op.err("not_2d", [torch.ones(3), torch.ones(3, 2)], {}, "self must be a matrix")
 
     op = new("bmm", torch.bmm)
     op.add("f32", [r((2, 3, 4)), r((2, 4, 2))])
     op.add("f64", [r((2, 2, 3), "float64"), r((2, 3, 2), "float64")], gradcheck=True)
-    op.err("batch", [torch.ones(2, 3, 4), torch.ones(3, 4, 2)], {}, "Expected size for first two dimensions of batch2 tensor to be: [2, 4] but got: [3, 4]")
+    op.err("batch", [torch.ones(2, 3, 4), torch.ones(3, 4, 2)], {}, "Expected size for first two dimensions of batch2 tensor")
     op.err("not_3d", [torch.ones(3, 4), torch.ones(4, 2)], {}, "batch1 must be a 3D tensor")
 
     op = new("addmm", torch.addmm)
@@ -676,7 +676,7 @@ def creation_ops():
     op.add("i32", [[2], -4], {"dtype": "int32"}, grad=False)
     op.add("inf", [[2], INF], grad=False)
     op.add("scalar_shape", [[], 3.5], grad=False)
-    op.add("empty", [[0, 3], 1.0], grad=False)
+    op.add("empty", [[0, 3], 2.5], grad=False)
 
     for name, fn in (("zeros", torch.zeros), ("ones", torch.ones)):
         op = new(name, lambda *a, _f=fn, **k: _f(*a, **kw(k)))

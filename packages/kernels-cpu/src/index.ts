@@ -1,1 +1,2 @@
-export {};
+export { type CpuBackendOptions, cpuBackend, createCpuBackend } from './backend.js';
+export type { CpuBuffer } from './context.js';

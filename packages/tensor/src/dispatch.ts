@@ -7,6 +7,7 @@ import {
   fmtShape,
   type KernelAttrs,
   type KernelName,
+  keptShape,
   numel,
   OP_LABEL,
   type OpAttrs,
@@ -154,12 +155,13 @@ function execute<K extends OpName>(
     }
     case 'reduce': {
       const r = row as unknown as { op: KernelAttrs['reduce']['op'] };
-      const x = castForKernel(inputs[0], computeIn(backend, inputs[0].dtype === 'bool' && r.op !== 'argmax' && r.op !== 'argmin' && r.op !== 'amax' && r.op !== 'amin' ? 'int32' : inputs[0].dtype));
-      const outDt = r.op === 'argmax' || r.op === 'argmin' ? 'int32' : x.dtype;
-      const out = allocTensor(backend, shape, outDt);
-      const nd = x.ndim;
-      const dims = (attrs as unknown as { dims: readonly number[] }).dims.map((d) => (d < 0 ? d + nd : d));
-      runKernel(backend, 'reduce', [out], [viewOf(x)], { op: r.op, dims });
+      const arg = r.op === 'argmax' || r.op === 'argmin';
+      const x = castForKernel(inputs[0], computeIn(backend, inputs[0].dtype === 'bool' && (r.op === 'sum' || r.op === 'prod') ? 'int32' : inputs[0].dtype));
+      const out = allocTensor(backend, shape, arg ? 'int32' : x.dtype);
+      const dims = (attrs as unknown as OpAttrs['sum']).dims;
+      // kernels write the kept-dims layout; dropping size-1 dims leaves a contiguous buffer as is
+      const kept = keptShape(x.shape, dims);
+      backend.run('reduce', [{ ...viewOf(out), shape: kept, strides: contiguousStrides(kept) }], [viewOf(x)], { op: r.op, dims });
       return castForKernel(out, dtype);
     }
     case 'scan': {

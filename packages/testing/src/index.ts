@@ -1,1 +1,58 @@
-export {};
+export {
+  type BuiltInputs,
+  type BuiltTensor,
+  buildContiguous,
+  buildInputs,
+  buildKwargs,
+  buildStrided,
+  numelOf,
+  specToTensor,
+  typedData,
+} from './build.js';
+export {
+  allZero,
+  DEFAULT_TOLERANCES,
+  diffTensor,
+  GRAD_TOLERANCE_FACTOR,
+  type Tolerance,
+  type ToleranceOverrides,
+  toleranceFor,
+} from './compare.js';
+export {
+  decodeNumber,
+  decodeScalar,
+  type ErrorSample,
+  type GoldenDType,
+  type GoldenFile,
+  type GoldenIndex,
+  type GoldenNumber,
+  type GoldenValue,
+  goldenIndex,
+  isErrorSample,
+  isTensorSpec,
+  loadGolden,
+  type Sample,
+  type TensorSpec,
+  type ValueSample,
+} from './goldens.js';
+export {
+  type CallContext,
+  type Check,
+  creation,
+  fn,
+  GLOBAL_SKIPS,
+  method,
+  MissingApiError,
+  OP_INFO,
+  type OpCall,
+  type OpInfo,
+  type SkipRule,
+} from './op-info.js';
+export {
+  checkErrorSample,
+  checkGradcheck,
+  checkValueSample,
+  type OpSuiteOptions,
+  runOpSuite,
+  skipReason,
+} from './suite.js';

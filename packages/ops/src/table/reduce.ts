@@ -4,23 +4,30 @@ import type { ReduceOp, ScanOp } from '../kernels.js';
 import { fmtShape, normDim } from '../shape.js';
 import { type OpRow, row, saved, savedOut } from './row.js';
 
-/** Reductions keep reduced dims (size 1); the tensor layer squeezes them for keepdim=false. */
+/** Reduce over `dims` (normalised, sorted); without keepdim the reduced dims are dropped. */
 export interface ReduceAttrs {
   readonly dims: readonly number[];
+  readonly keepdim: boolean;
 }
+
+/** The output shape with reduced dims kept as size 1 (what kernels write). */
+export function keptShape(shape: readonly number[], dims: readonly number[]): number[] {
+  return shape.map((s, i) => (dims.includes(i) ? 1 : s));
+}
+
+/** A gradient (or saved output) brought back to the kept-dims shape, ready to broadcast. */
+const kept = (t: GT, c: { attrs: ReduceAttrs; inputShapes: readonly (readonly number[])[] }) =>
+  c.attrs.keepdim ? t : t.reshape(keptShape(c.inputShapes[0], c.attrs.dims));
 
 export interface ReduceRow extends OpRow<ReduceAttrs> {
   readonly kind: 'reduce';
   readonly op: ReduceOp;
 }
 
-function keptShape(op: string, shape: readonly number[], dims: readonly number[]): number[] {
-  const out = [...shape];
-  for (const d of dims) {
-    const k = normDim(d, shape.length, op);
-    if (shape.length > 0) out[k] = 1;
-  }
-  return out;
+function reducedShape(op: string, shape: readonly number[], dims: readonly number[], keepdim: boolean): number[] {
+  const ks = dims.map((d) => normDim(d, shape.length, op));
+  if (shape.length === 0) return [];
+  return keepdim ? shape.map((s, i) => (ks.includes(i) ? 1 : s)) : shape.filter((_, i) => !ks.includes(i));
 }
 
 function reduce(op: ReduceOp, dtype: (d: DType) => DType, extra: Pick<OpRow<ReduceAttrs>, 'saves' | 'grad'>): ReduceRow {
@@ -38,7 +45,7 @@ function reduce(op: ReduceOp, dtype: (d: DType) => DType, extra: Pick<OpRow<Redu
           }
         }
       }
-      return keptShape(op, s[0], a.dims);
+      return reducedShape(op, s[0], a.dims, a.keepdim);
     },
     dtype: (d) => dtype(d[0]),
     ...extra,
@@ -48,26 +55,25 @@ function reduce(op: ReduceOp, dtype: (d: DType) => DType, extra: Pick<OpRow<Redu
 const sumDType = (d: DType): DType => (d === 'bool' ? 'int32' : d);
 const index = (): DType => 'int32';
 
-/** amax/amin: the gradient is shared evenly between tied maxima, as torch.amax does. */
-const evenlyDistributed = (g: GT, x: GT, out: GT) => {
+/** amax/amin: the gradient is shared evenly between tied extrema, as torch.amax does. */
+const evenlyDistributed = (g: GT, x: GT, out: GT, dims: readonly number[]) => {
   const mask = x.eq(out);
-  const count = mask.sum(null, false).to(g.dtype);
-  const dims = x.shape.map((_, i) => i).filter((i) => out.shape[i] !== x.shape[i] || x.shape[i] === 1);
-  const cnt = dims.length ? mask.to(g.dtype).sum(dims, true) : count;
-  return g.div(cnt).where(mask, 0);
+  const count = dims.length ? mask.to(g.dtype).sum(dims, true) : mask.to(g.dtype);
+  return g.div(count).where(mask, 0);
 };
 
 export const REDUCE = {
-  sum: reduce('sum', sumDType, { saves: { inputs: [], out: false }, grad: (g, c) => [g.expand(c.inputShapes[0])] }),
+  sum: reduce('sum', sumDType, { saves: { inputs: [], out: false }, grad: (g, c) => [kept(g, c).expand(c.inputShapes[0])] }),
   prod: reduce('prod', sumDType, {
     saves: { inputs: [0], out: true },
     // Where x has no zero: out / x. Zeros are handled by recomputing the product without them.
-    grad: (g, c) => {
+    grad: (grad, c) => {
       const x = saved(c, 0);
-      const out = savedOut(c);
+      const out = kept(savedOut(c), c);
+      const g = kept(grad, c);
       const zero = x.eq(0);
       const safe = x.where(zero.logicalNot(), 1);
-      const dims = c.attrs.dims.length ? c.attrs.dims.map((d) => (d < 0 ? d + x.ndim : d)) : x.shape.map((_, i) => i);
+      const dims = c.attrs.dims;
       // how many zeros each reduced group has, and the product of its non-zero elements
       const nz = zero.to(x.dtype).sum(dims, true);
       const prodNonZero = safe.prod(dims, true);
@@ -79,11 +85,11 @@ export const REDUCE = {
   }),
   amax: reduce('amax', (d) => d, {
     saves: { inputs: [0], out: true },
-    grad: (g, c) => [evenlyDistributed(g, saved(c, 0), savedOut(c))],
+    grad: (g, c) => [evenlyDistributed(kept(g, c), saved(c, 0), kept(savedOut(c), c), c.attrs.dims)],
   }),
   amin: reduce('amin', (d) => d, {
     saves: { inputs: [0], out: true },
-    grad: (g, c) => [evenlyDistributed(g, saved(c, 0), savedOut(c))],
+    grad: (g, c) => [evenlyDistributed(kept(g, c), saved(c, 0), kept(savedOut(c), c), c.attrs.dims)],
   }),
   argmax: reduce('argmax', index, { saves: { inputs: [], out: false }, grad: null }),
   argmin: reduce('argmin', index, { saves: { inputs: [], out: false }, grad: null }),

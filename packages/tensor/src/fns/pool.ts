@@ -68,7 +68,7 @@ export function maxPoolNd(sd: number, input: Tensor, kernelSize: Size, opts: Max
   const planes = x.reshape([n * c, 1, ...spatial]);
   const attrs = { kernel: w.kernel, stride: w.stride, padding: w.padding, dilation: w.dilation, outSize: w.outSize };
   const cols = dispatch('im2col', [planes], { ...attrs, padValue: Number.NEGATIVE_INFINITY });
-  const arg = dispatch('argmax', [cols], { dims: [1] });
+  const arg = dispatch('argmax', [cols], { dims: [1], keepdim: true });
   const values = cols.gather(1, arg).reshape([n, c, ...w.outSize]);
   const out = batched ? values : values.squeeze(0);
   if (!opts.returnIndices) return out;

@@ -23,8 +23,7 @@ function finish(r: Tensor, x: Tensor, dims: readonly number[], keepdim: boolean)
 }
 
 function reduceOp(op: 'sum' | 'prod' | 'amax' | 'amin', x: Tensor, dim: Dims, keepdim: boolean): Tensor {
-  const dims = reduceDims(op, x, dim);
-  return finish(dispatch(op, [x], { dims }), x, dims, keepdim);
+  return dispatch(op, [x], { dims: reduceDims(op, x, dim), keepdim });
 }
 
 export function sum(x: Tensor, dim?: Dims, keepdim = false, dtype?: Tensor['dtype']): Tensor {
@@ -105,21 +104,19 @@ export function maxMin(which: 'max' | 'min', x: Tensor, dim: number, keepdim = f
     throw new RangeError(`${which}(): Expected reduction dim ${dim} to have non-zero size (input shape ${fmtShape(x.shape)})`);
   }
   const dims = x.ndim === 0 ? [] : [d];
-  const idx = dispatch(which === 'max' ? 'argmax' : 'argmin', [x], { dims });
+  const idx = dispatch(which === 'max' ? 'argmax' : 'argmin', [x], { dims, keepdim: true });
   const values = x.ndim === 0 ? x.clone() : x.gather(d, idx);
   return [finish(values, x, dims, keepdim), finish(idx, x, dims, keepdim)];
 }
 
 export function argmax(x: Tensor, dim?: number | null, keepdim = false): Tensor {
   const dims = dim == null ? x.shape.map((_, i) => i) : [normDim(dim, x.ndim, 'argmax')];
-  const r = dispatch('argmax', [x], { dims });
-  return dim == null ? (keepdim ? r : r.reshape([])) : finish(r, x, dims, keepdim);
+  return dispatch('argmax', [x], { dims, keepdim: dim == null ? false : keepdim });
 }
 
 export function argmin(x: Tensor, dim?: number | null, keepdim = false): Tensor {
   const dims = dim == null ? x.shape.map((_, i) => i) : [normDim(dim, x.ndim, 'argmin')];
-  const r = dispatch('argmin', [x], { dims });
-  return dim == null ? (keepdim ? r : r.reshape([])) : finish(r, x, dims, keepdim);
+  return dispatch('argmin', [x], { dims, keepdim: dim == null ? false : keepdim });
 }
 
 export function all(x: Tensor, dim?: Dims, keepdim = false): Tensor {

@@ -1,0 +1,69 @@
+/** Shared helpers of the spatial layers: size expansion, rank checks, Python-style reprs. */
+import { fmtShape } from '@kindling/ops';
+import type { Tensor } from '@kindling/tensor';
+
+/** A kernel size, stride, padding or dilation: one number for every spatial dim, or one per dim. */
+export type Size = number | readonly number[];
+
+/** PyTorch's `_single`/`_pair`/`_triple`: a number repeated `n` times, or an array of `n` integers. */
+export function ntuple(where: string, name: string, v: Size, n: number): number[] {
+  const out = typeof v === 'number' ? new Array<number>(n).fill(v) : [...v];
+  if (out.length !== n || out.some((x) => typeof x !== 'number' || !Number.isInteger(x))) {
+    throw new RangeError(
+      `${where}: ${name} must be an integer or a list of ${n} integers, got ${typeof v === 'number' ? v : `[${v.join(', ')}]`}`,
+    );
+  }
+  return out;
+}
+
+/** Check that every entry is at least `min`. */
+export function checkAtLeast(where: string, name: string, v: readonly number[], min: number): void {
+  if (v.some((x) => x < min)) {
+    throw new RangeError(`${where}: ${name} must be ${min === 0 ? 'non-negative' : min === 1 ? 'positive' : `at least ${min}`}, got ${pyTuple(v)}`);
+  }
+}
+
+/**
+ * Check an input's rank against `sd` spatial dims: `[N, C, *S]` (batched) or `[C, *S]`
+ * (unbatched). Returns whether the input is batched.
+ */
+export function spatialRank(where: string, x: Tensor, sd: number, names?: string): boolean {
+  if (x.ndim === sd + 2) return true;
+  if (x.ndim === sd + 1) return false;
+  const dims = names ?? ['', '(N, C, L) or (C, L)', '(N, C, H, W) or (C, H, W)', '(N, C, D, H, W) or (C, D, H, W)'][sd];
+  throw new RangeError(
+    `${where}: expected a ${sd + 1}-D (unbatched) or ${sd + 2}-D (batched) input ${dims}, but got a ${x.ndim}-D input of shape ${fmtShape(x.shape)}`,
+  );
+}
+
+/** Python's repr of a tuple of numbers: `(3,)`, `(3, 3)`. */
+export function pyTuple(v: readonly (number | null)[]): string {
+  const items = v.map((x) => pyRepr(x));
+  return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
+}
+
+/** Python's repr of a constructor argument as PyTorch stores it (numbers, arrays as tuples, null as None, booleans). */
+export function pyRepr(v: unknown): string {
+  if (v === null || v === undefined) return 'None';
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'number') {
+    if (Number.isNaN(v)) return 'nan';
+    if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+    return String(v);
+  }
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return pyTuple(v as (number | null)[]);
+  return String(v);
+}
+
+/** Python's repr of a float (`2.0`, `0.5`, `1e-08`). */
+export function pyFloat(v: number): string {
+  if (!Number.isFinite(v)) return pyRepr(v);
+  if (Number.isInteger(v) && Math.abs(v) < 1e16) return `${v}.0`;
+  const s = String(v);
+  // JS writes 1e-8, Python 1e-08
+  return s.replace(/e([+-])(\d)$/, 'e$10$2').replace(/e\+/, 'e+');
+}
+
+/** The shape of a tensor for messages. */
+export const shapeOf = (x: Tensor): string => fmtShape(x.shape);
