@@ -21,7 +21,6 @@ import warnings
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import torch  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
 
 from lib import WARNINGS, Op  # noqa: E402
 from ops_shape import shape_ops  # noqa: E402

@@ -102,7 +102,6 @@ def nn_ops(new):
     op.add("f64", [r((1, 1, 2, 2, 2), "float64"), r((1, 1, 2, 2, 2), "float64"), r((1,), "float64")], {"stride": 2}, gradcheck=True)
 
     # ---------------------------------------------------------------- max pooling
-    d = op.distinct
     op = new("maxPool1d", F.max_pool1d)
     d = op.distinct
     op.add("k2", [d((2, 3, 8)), 2])

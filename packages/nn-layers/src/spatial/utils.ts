@@ -38,31 +38,8 @@ export function spatialRank(where: string, x: Tensor, sd: number, names?: string
 
 /** Python's repr of a tuple of numbers: `(3,)`, `(3, 3)`. */
 export function pyTuple(v: readonly (number | null)[]): string {
-  const items = v.map((x) => pyRepr(x));
+  const items = v.map((x) => (x === null ? 'None' : String(x)));
   return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
-}
-
-/** Python's repr of a constructor argument as PyTorch stores it (numbers, arrays as tuples, null as None, booleans). */
-export function pyRepr(v: unknown): string {
-  if (v === null || v === undefined) return 'None';
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (typeof v === 'number') {
-    if (Number.isNaN(v)) return 'nan';
-    if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-    return String(v);
-  }
-  if (typeof v === 'string') return v;
-  if (Array.isArray(v)) return pyTuple(v as (number | null)[]);
-  return String(v);
-}
-
-/** Python's repr of a float (`2.0`, `0.5`, `1e-08`). */
-export function pyFloat(v: number): string {
-  if (!Number.isFinite(v)) return pyRepr(v);
-  if (Number.isInteger(v) && Math.abs(v) < 1e16) return `${v}.0`;
-  const s = String(v);
-  // JS writes 1e-8, Python 1e-08
-  return s.replace(/e([+-])(\d)$/, 'e$10$2').replace(/e\+/, 'e+');
 }
 
 /** The shape of a tensor for messages. */

@@ -38,7 +38,7 @@ export function fractionalIntervals(sample: number, inputSize: number, outputSiz
   return seq;
 }
 
-function fractionalMaxPoolNd(where: string, sd: number, x: Tensor, kernelSize: Size, opts: FractionalMaxPoolOptions): Tensor | [Tensor, Tensor] {
+export function fractionalMaxPoolNd(where: string, sd: number, x: Tensor, kernelSize: Size, opts: FractionalMaxPoolOptions): Tensor | [Tensor, Tensor] {
   const batched = spatialRank(where, x, sd);
   const kernel = ntuple(where, 'kernel_size', kernelSize, sd);
   checkAtLeast(where, 'kernel_size', kernel, 1);

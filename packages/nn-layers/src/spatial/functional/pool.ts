@@ -50,7 +50,7 @@ function checkNonEmpty(where: string, x: Tensor, sd: number) {
 }
 
 /** Adaptive average pooling over the trailing `sd` dims: separable, one averaging matrix per dim. */
-function adaptiveAvgPoolNd(where: string, sd: number, x: Tensor, outputSize: AdaptiveSize): Tensor {
+export function adaptiveAvgPoolNd(where: string, sd: number, x: Tensor, outputSize: AdaptiveSize): Tensor {
   spatialRank(where, x, sd);
   checkNonEmpty(where, x, sd);
   const spatial = x.shape.slice(x.ndim - sd);
@@ -138,7 +138,7 @@ function adaptiveCells(spatial: readonly number[], out: readonly number[]): Int3
   return cells;
 }
 
-function adaptiveMaxPoolNd(where: string, sd: number, x: Tensor, outputSize: AdaptiveSize, returnIndices: boolean): Tensor | [Tensor, Tensor] {
+export function adaptiveMaxPoolNd(where: string, sd: number, x: Tensor, outputSize: AdaptiveSize, returnIndices: boolean): Tensor | [Tensor, Tensor] {
   spatialRank(where, x, sd);
   checkNonEmpty(where, x, sd);
   const spatial = x.shape.slice(x.ndim - sd);
@@ -211,7 +211,7 @@ export interface LPPoolOptions {
 
 const AVG = [null, avgPool1d, avgPool2d, avgPool3d] as const;
 
-function lpPoolNd(where: string, sd: number, x: Tensor, normType: number, kernelSize: Size, opts: LPPoolOptions): Tensor {
+export function lpPoolNd(where: string, sd: number, x: Tensor, normType: number, kernelSize: Size, opts: LPPoolOptions): Tensor {
   spatialRank(where, x, sd);
   const k = ntuple(where, 'kernel_size', kernelSize, sd);
   checkAtLeast(where, 'kernel_size', k, 1);
@@ -275,7 +275,7 @@ export function unpoolOutputSize(
   return os;
 }
 
-function maxUnpoolNd(where: string, sd: number, x: Tensor, indices: Tensor, kernelSize: Size, opts: MaxUnpoolOptions): Tensor {
+export function maxUnpoolNd(where: string, sd: number, x: Tensor, indices: Tensor, kernelSize: Size, opts: MaxUnpoolOptions): Tensor {
   const batched = spatialRank(where, x, sd);
   if (indices.ndim !== x.ndim || indices.shape.some((s, i) => s !== x.shape[i])) {
     throw new RangeError(`${where}: expected indices of the input's shape ${fmtShape(x.shape)}, but got indices of shape ${fmtShape(indices.shape)}`);
