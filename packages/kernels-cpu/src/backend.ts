@@ -36,7 +36,13 @@ export function createCpuBackend(options: CpuBackendOptions = {}): Backend<CpuBu
 
   const readSync = (view: CpuView): TypedArray => {
     const out = new (arrayTypeFor(view.dtype))(numelOf(view.shape));
-    const dst: CpuView = { buffer: out, dtype: view.dtype, shape: view.shape, strides: contiguous(view.shape), offset: 0 };
+    const dst: CpuView = {
+      buffer: out,
+      dtype: view.dtype,
+      shape: view.shape,
+      strides: contiguous(view.shape),
+      offset: 0,
+    };
     copyView(ctx.loops, dst, view);
     return out;
   };
@@ -54,13 +60,22 @@ export function createCpuBackend(options: CpuBackendOptions = {}): Backend<CpuBu
       // same storage: a plain copy; otherwise convert like `copy` does (half bits, bool 0/1)
       const shape = [data.length];
       const strides = [1];
-      copyView(ctx.loops, { buffer: buf, dtype, shape, strides, offset: 0 }, { buffer: data, dtype: from, shape, strides, offset: 0 });
+      copyView(
+        ctx.loops,
+        { buffer: buf, dtype, shape, strides, offset: 0 },
+        { buffer: data, dtype: from, shape, strides, offset: 0 },
+      );
       return buf;
     },
     read: (view) => Promise.resolve(readSync(view)),
     readSync,
     free: (buffer) => pool.free(buffer),
-    run<K extends KernelName>(kernel: K, outputs: readonly CpuView[], inputs: readonly CpuView[], attrs: KernelAttrs[K]) {
+    run<K extends KernelName>(
+      kernel: K,
+      outputs: readonly CpuView[],
+      inputs: readonly CpuView[],
+      attrs: KernelAttrs[K],
+    ) {
       const fn = KERNELS[kernel] as CpuKernel<K> | undefined;
       if (!fn) throw new RangeError(`cpu: unknown kernel '${kernel}'`);
       fn(ctx, outputs, inputs, attrs);

@@ -22,9 +22,15 @@ export type CpuKernel<K extends KernelName> = (
 ) => void;
 
 /** Runs an elementwise loop with `out` as operand 0 over the (shared) output shape. */
-export function runMap(loop: MapLoop, out: CpuView, xs: readonly CpuView[], p: readonly number[] = []): void {
-  if (numelOf(out.shape) === 0) return;
-  const layout = coalesce(out.shape, [out.strides, ...xs.map((x) => x.strides)]);
+export function runMap(loop: MapLoop, out: CpuView, xs: readonly CpuView[], p: readonly number[] = NO_PARAMS): void {
+  const n = numelOf(out.shape);
+  if (n === 0) return;
+  // the common case, every operand contiguous: one row, no coalescing work
+  let dense = isContiguous(out);
+  for (let k = 0; dense && k < xs.length; k++) dense = isContiguous(xs[k]);
+  const layout = dense
+    ? { shape: [n], strides: DENSE_STRIDES[xs.length] }
+    : coalesce(out.shape, [out.strides, ...xs.map((x) => x.strides)]);
   loop(
     out.buffer,
     xs.map((x) => x.buffer),
@@ -34,11 +40,28 @@ export function runMap(loop: MapLoop, out: CpuView, xs: readonly CpuView[], p: r
   );
 }
 
+const NO_PARAMS: readonly number[] = [];
+const DENSE_STRIDES = [[[1]], [[1], [1]], [[1], [1], [1]], [[1], [1], [1], [1]]];
+
+/** Row-major contiguous (size-1 dims may have any stride). */
+export function isContiguous(v: CpuView): boolean {
+  let expected = 1;
+  for (let d = v.shape.length - 1; d >= 0; d--) {
+    const size = v.shape[d];
+    if (size === 1) continue;
+    if (v.strides[d] !== expected) return false;
+    expected *= size;
+  }
+  return true;
+}
+
 /** Kernels compute in float32/float64/int32/bool; float16 is converted by the dispatcher first. */
 export function computeDTypes(kernel: string, views: readonly CpuView[]): void {
   for (const v of views) {
     if (v.dtype === 'float16') {
-      throw new TypeError(`cpu ${kernel}: float16 is storage-only on the CPU backend; convert to float32 first`);
+      throw new TypeError(
+        `cpu ${kernel}: float16 is storage-only on the CPU backend; convert to float32 first`,
+      );
     }
   }
 }

@@ -1,4 +1,10 @@
-import { arrayTypeFor, BYTES_PER_ELEMENT, type DType, type MemoryStats, type TypedArray } from '@kindling/ops';
+import {
+  arrayTypeFor,
+  BYTES_PER_ELEMENT,
+  type DType,
+  type MemoryStats,
+  type TypedArray,
+} from '@kindling/ops';
 
 /**
  * Freed buffers are kept for reuse: a fresh ArrayBuffer costs a page fault per 4 KiB on first
@@ -17,7 +23,8 @@ export class BufferPool {
   constructor(private readonly maxCachedBytes: number) {}
 
   alloc(dtype: DType, numel: number): TypedArray {
-    if (!Number.isInteger(numel) || numel < 0) throw new RangeError(`cpu alloc: invalid element count ${numel}`);
+    if (!Number.isInteger(numel) || numel < 0)
+      throw new RangeError(`cpu alloc: invalid element count ${numel}`);
     const Ctor = arrayTypeFor(dtype);
     const bytes = numel * BYTES_PER_ELEMENT[dtype];
     let ab: ArrayBuffer | undefined;

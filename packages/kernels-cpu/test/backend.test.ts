@@ -9,7 +9,8 @@ describe('cpu backend', () => {
     expect(cpuBackend.device).toBe('cpu');
     expect(cpuBackend.name).toBe('cpu');
     expect(cpuBackend.canReadSync).toBe(true);
-    for (const d of ['float32', 'float64', 'int32', 'bool'] as const) expect(cpuBackend.supportsDType(d)).toBe(true);
+    for (const d of ['float32', 'float64', 'int32', 'bool'] as const)
+      expect(cpuBackend.supportsDType(d)).toBe(true);
     expect(cpuBackend.supportsDType('float16')).toBe(false);
   });
 
@@ -41,7 +42,13 @@ describe('cpu backend', () => {
     const v = makeView('float64', [2, 3], [1, 2, 3, 4, 5, 6], 'permuted');
     expect([...cpuBackend.readSync(v)]).toEqual([1, 2, 3, 4, 5, 6]);
     expect([...(await cpuBackend.read(v))]).toEqual([1, 2, 3, 4, 5, 6]);
-    const bcast: View<CpuBuffer> = { buffer: new Int32Array([7, 8]), dtype: 'int32', shape: [2, 2], strides: [0, 1], offset: 0 };
+    const bcast: View<CpuBuffer> = {
+      buffer: new Int32Array([7, 8]),
+      dtype: 'int32',
+      shape: [2, 2],
+      strides: [0, 1],
+      offset: 0,
+    };
     const r = cpuBackend.readSync(bcast);
     expect(r).toBeInstanceOf(Int32Array);
     expect([...r]).toEqual([7, 8, 7, 8]);

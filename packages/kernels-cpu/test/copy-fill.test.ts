@@ -4,7 +4,24 @@ import { halfBits } from '../src/half.js';
 import { type CpuBuffer, cpuBackend, createCpuBackend } from '../src/index.js';
 import { LAYOUTS, makeView, outView, rng, storeAs, values } from './helpers.js';
 
-const SOURCE = [0, -0, 1, -1, 2.5, -3.75, 0.1, 65504, 70000, 1e-8, 123456.7, Number.NaN, Infinity, -Infinity, 3e9, -2.9];
+const SOURCE = [
+  0,
+  -0,
+  1,
+  -1,
+  2.5,
+  -3.75,
+  0.1,
+  65504,
+  70000,
+  1e-8,
+  123456.7,
+  Number.NaN,
+  Infinity,
+  -Infinity,
+  3e9,
+  -2.9,
+];
 
 /** What storing a logical value of `from` into `to` must give (PyTorch's conversions). */
 function converted(v: number, to: DType): number {
@@ -29,7 +46,10 @@ describe.each([
             const got = values(out);
             for (let i = 0; i < want.length; i++) {
               const ok = got[i] === want[i] || (Number.isNaN(got[i]) && Number.isNaN(want[i]));
-              if (!ok) throw new Error(`${from}->${to} ${inL}->${outL} at ${i} (${src[i]}): got ${got[i]}, want ${want[i]}`);
+              if (!ok)
+                throw new Error(
+                  `${from}->${to} ${inL}->${outL} at ${i} (${src[i]}): got ${got[i]}, want ${want[i]}`,
+                );
             }
           }
         }
@@ -40,20 +60,45 @@ describe.each([
   it('float16 bits round-trip through float32 exactly', () => {
     const bits = new Uint16Array(65536).map((_, i) => i);
     const h: View<CpuBuffer> = { buffer: bits, dtype: 'float16', shape: [65536], strides: [1], offset: 0 };
-    const f: View<CpuBuffer> = { buffer: new Float32Array(65536), dtype: 'float32', shape: [65536], strides: [1], offset: 0 };
+    const f: View<CpuBuffer> = {
+      buffer: new Float32Array(65536),
+      dtype: 'float32',
+      shape: [65536],
+      strides: [1],
+      offset: 0,
+    };
     be.run('copy', [f], [h], {});
-    const back: View<CpuBuffer> = { buffer: new Uint16Array(65536), dtype: 'float16', shape: [65536], strides: [1], offset: 0 };
+    const back: View<CpuBuffer> = {
+      buffer: new Uint16Array(65536),
+      dtype: 'float16',
+      shape: [65536],
+      strides: [1],
+      offset: 0,
+    };
     be.run('copy', [back], [f], {});
     for (let i = 0; i < 65536; i++) {
       const v = fromHalfBits(i);
-      if (!(f.buffer[i] === v || (Number.isNaN(v) && Number.isNaN(f.buffer[i])))) throw new Error(`decode ${i}`);
+      if (!(f.buffer[i] === v || (Number.isNaN(v) && Number.isNaN(f.buffer[i]))))
+        throw new Error(`decode ${i}`);
       if (!Number.isNaN(v) && back.buffer[i] !== i) throw new Error(`encode ${i}: ${back.buffer[i]}`);
     }
   });
 
   it('copies broadcast (stride 0) sources and into transposed destinations', () => {
-    const x: View<CpuBuffer> = { buffer: new Float64Array([1, 2, 3]), dtype: 'float64', shape: [2, 3], strides: [0, 1], offset: 0 };
-    const out: View<CpuBuffer> = { buffer: new Int32Array(6), dtype: 'int32', shape: [2, 3], strides: [1, 2], offset: 0 };
+    const x: View<CpuBuffer> = {
+      buffer: new Float64Array([1, 2, 3]),
+      dtype: 'float64',
+      shape: [2, 3],
+      strides: [0, 1],
+      offset: 0,
+    };
+    const out: View<CpuBuffer> = {
+      buffer: new Int32Array(6),
+      dtype: 'int32',
+      shape: [2, 3],
+      strides: [1, 2],
+      offset: 0,
+    };
     be.run('copy', [out], [x], {});
     expect([...out.buffer]).toEqual([1, 1, 2, 2, 3, 3]);
   });
@@ -85,14 +130,21 @@ describe('fill', () => {
           cpuBackend.run('fill', [out], [], { value });
           expect(values(out)).toEqual(new Array(12).fill(converted(value, dtype)));
           // the gaps of a padded view are untouched
-          if (layout === 'padded') expect(out.buffer[0]).toBe(dtype === 'float16' ? toHalfBits(77) : dtype === 'bool' ? 1 : 77);
+          if (layout === 'padded')
+            expect(out.buffer[0]).toBe(dtype === 'float16' ? toHalfBits(77) : dtype === 'bool' ? 1 : 77);
         }
       }
     }
   });
 
   it('fills a stride-0 view and an empty view', () => {
-    const out: View<CpuBuffer> = { buffer: new Float32Array(3), dtype: 'float32', shape: [5], strides: [0], offset: 1 };
+    const out: View<CpuBuffer> = {
+      buffer: new Float32Array(3),
+      dtype: 'float32',
+      shape: [5],
+      strides: [0],
+      offset: 1,
+    };
     cpuBackend.run('fill', [out], [], { value: 4 });
     expect([...out.buffer]).toEqual([0, 4, 0]);
     cpuBackend.run('fill', [makeView('float32', [0], [])], [], { value: 1 });

@@ -43,7 +43,11 @@ describe.each(BACKENDS)('unary (%s)', (_name, be) => {
       const x = makeView('int32', [6], vals, 'padded');
       const out = outView('int32', [6]);
       be.run('unary', [out], [x], { op, params: [-2, 3] });
-      expectSame(values(out), vals.map((v) => UNARY[op].scalar(v, [-2, 3]) | 0), op);
+      expectSame(
+        values(out),
+        vals.map((v) => UNARY[op].scalar(v, [-2, 3]) | 0),
+        op,
+      );
     }
     const b = makeView('bool', [4], [0, 1, 1, 0]);
     const out = outView('bool', [4]);
@@ -52,11 +56,21 @@ describe.each(BACKENDS)('unary (%s)', (_name, be) => {
     // int32 -> float32 (a 'float' op on an integer input)
     const f = outView('float32', [6]);
     be.run('unary', [f], [makeView('int32', [6], vals)], { op: 'sqrt', params: [] });
-    expectSame(values(f), vals.map((v) => Math.fround(Math.sqrt(v))), 'sqrt int32');
+    expectSame(
+      values(f),
+      vals.map((v) => Math.fround(Math.sqrt(v))),
+      'sqrt int32',
+    );
   });
 
   it('reads a stride-0 broadcast input and writes into a strided output with an offset', () => {
-    const x: View<CpuBuffer> = { buffer: new Float32Array([9, 2]), dtype: 'float32', shape: [3, 4], strides: [0, 0], offset: 1 };
+    const x: View<CpuBuffer> = {
+      buffer: new Float32Array([9, 2]),
+      dtype: 'float32',
+      shape: [3, 4],
+      strides: [0, 0],
+      offset: 1,
+    };
     const out = outView('float32', [3, 4], 'padded');
     cpuBackend.run('unary', [out], [x], { op: 'exp', params: [] });
     expect(values(out)).toEqual(new Array(12).fill(Math.fround(Math.exp(2))));
@@ -117,15 +131,31 @@ function logicalBroadcast(vals: readonly number[], from: readonly number[], to: 
 describe.each(BACKENDS)('binary (%s)', (_name, be) => {
   const ops = Object.keys(BINARY) as BinaryOp[];
   const CASES: [number[], number[], number[]][] = [
-    [[4, 5], [4, 5], [4, 5]],
-    [[3, 1, 4], [5, 4], [3, 5, 4]], // both broadcast
+    [
+      [4, 5],
+      [4, 5],
+      [4, 5],
+    ],
+    [
+      [3, 1, 4],
+      [5, 4],
+      [3, 5, 4],
+    ], // both broadcast
     [[2, 6], [], [2, 6]], // scalar b (hoisted load)
     [[], [7], [7]], // scalar a
-    [[6, 1], [1, 5], [6, 5]],
+    [
+      [6, 1],
+      [1, 5],
+      [6, 5],
+    ],
   ];
   it.each(ops)('%s matches its scalar for every dtype, broadcast and layout', (op) => {
     for (const dtype of ['float32', 'float64', 'int32', 'bool'] as const) {
-      if (dtype === 'bool' && !['eq', 'ne', 'logicalAnd', 'logicalOr', 'logicalXor', 'maximum', 'minimum', 'mul'].includes(op)) continue;
+      if (
+        dtype === 'bool' &&
+        !['eq', 'ne', 'logicalAnd', 'logicalOr', 'logicalXor', 'maximum', 'minimum', 'mul'].includes(op)
+      )
+        continue;
       const od = binaryOut(op, dtype);
       const int = dtype !== 'float32' && dtype !== 'float64';
       for (const [sa, sb, so] of CASES) {
@@ -134,7 +164,8 @@ describe.each(BACKENDS)('binary (%s)', (_name, be) => {
           let bv = randomValues(numel(sb), 2, -4, 4, int).map((v) => storeAs(dtype, v));
           if (!int && av.length > 3) av = [...av.slice(0, -3), Number.NaN, 0, 2];
           if (!int && bv.length > 3) bv = [...bv.slice(0, -3), 1, 0, Number.NaN];
-          if (int && (op === 'remainder' || op === 'fmod' || op === 'div')) bv = bv.map((v) => (v === 0 ? 3 : v));
+          if (int && (op === 'remainder' || op === 'fmod' || op === 'div'))
+            bv = bv.map((v) => (v === 0 ? 3 : v));
           const a = broadcastTo(makeView(dtype, sa, av, layout), so);
           const b = broadcastTo(makeView(dtype, sb, bv, 'padded'), so);
           const out = outView(od, so, outL);
@@ -184,7 +215,11 @@ describe.each(BACKENDS)('where (%s)', (_name, be) => {
         const b = broadcastTo(makeView(dtype, [], [storeAs(dtype, 9)]), shape);
         const out = outView(dtype, shape, layout === 'permuted' ? 'padded' : 'permuted');
         be.run('where', [out], [cond, a, b], {});
-        expectSame(values(out), av.map((v, i) => (cv[i % 4] ? v : storeAs(dtype, 9))), `${dtype} ${layout}`);
+        expectSame(
+          values(out),
+          av.map((v, i) => (cv[i % 4] ? v : storeAs(dtype, 9))),
+          `${dtype} ${layout}`,
+        );
       }
     }
   });

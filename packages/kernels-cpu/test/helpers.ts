@@ -20,7 +20,10 @@ export function contiguousStrides(shape: readonly number[]): number[] {
 }
 
 /** Strides and offset for a layout: padded has gaps and an offset; permuted is column-major. */
-export function layoutOf(shape: readonly number[], layout: Layout): { strides: number[]; offset: number; size: number } {
+export function layoutOf(
+  shape: readonly number[],
+  layout: Layout,
+): { strides: number[]; offset: number; size: number } {
   const nd = shape.length;
   let strides: number[];
   let offset = 0;
@@ -55,7 +58,12 @@ export function encode(dtype: DType, v: number): number {
 }
 
 /** A view of `dtype` holding `values` (row-major) in the given layout; other slots hold 77. */
-export function makeView(dtype: DType, shape: readonly number[], values: ArrayLike<number>, layout: Layout = 'contiguous'): View<CpuBuffer> {
+export function makeView(
+  dtype: DType,
+  shape: readonly number[],
+  values: ArrayLike<number>,
+  layout: Layout = 'contiguous',
+): View<CpuBuffer> {
   const { strides, offset, size } = layoutOf(shape, layout);
   const buf = new (arrayTypeFor(dtype))(size);
   buf.fill(encode(dtype, 77));
@@ -67,7 +75,11 @@ export function makeView(dtype: DType, shape: readonly number[], values: ArrayLi
 }
 
 /** An uninitialised output view (filled with a sentinel so unwritten elements show). */
-export function outView(dtype: DType, shape: readonly number[], layout: Layout = 'contiguous'): View<CpuBuffer> {
+export function outView(
+  dtype: DType,
+  shape: readonly number[],
+  layout: Layout = 'contiguous',
+): View<CpuBuffer> {
   return makeView(dtype, shape, new Array(numel(shape)).fill(-7), layout);
 }
 
@@ -140,7 +152,8 @@ export function randomValues(n: number, seed: number, lo = -3, hi = 3, int = fal
 
 /** Same-value comparison that treats NaN as equal and -0 as 0. */
 export function expectSame(actual: readonly number[], expected: readonly number[], label = ''): void {
-  if (actual.length !== expected.length) throw new Error(`${label}: length ${actual.length} vs ${expected.length}`);
+  if (actual.length !== expected.length)
+    throw new Error(`${label}: length ${actual.length} vs ${expected.length}`);
   for (let i = 0; i < actual.length; i++) {
     const a = actual[i];
     const e = expected[i];
@@ -151,12 +164,19 @@ export function expectSame(actual: readonly number[], expected: readonly number[
 }
 
 /** Closeness with a relative/absolute tolerance; NaN matches NaN, infinities must match exactly. */
-export function expectClose(actual: readonly number[], expected: readonly number[], tol = 1e-6, label = ''): void {
-  if (actual.length !== expected.length) throw new Error(`${label}: length ${actual.length} vs ${expected.length}`);
+export function expectClose(
+  actual: readonly number[],
+  expected: readonly number[],
+  tol = 1e-6,
+  label = '',
+): void {
+  if (actual.length !== expected.length)
+    throw new Error(`${label}: length ${actual.length} vs ${expected.length}`);
   for (let i = 0; i < actual.length; i++) {
     const a = actual[i];
     const e = expected[i];
-    if (Number.isNaN(e) ? Number.isNaN(a) : a === e || Math.abs(a - e) <= tol * Math.max(1, Math.abs(e))) continue;
+    if (Number.isNaN(e) ? Number.isNaN(a) : a === e || Math.abs(a - e) <= tol * Math.max(1, Math.abs(e)))
+      continue;
     throw new Error(`${label}: element ${i}: got ${a}, expected ${e} (tol ${tol})`);
   }
 }

@@ -17,7 +17,12 @@ import {
 const be = cpuBackend;
 
 /** Reference reduction: groups by the kept coordinates, visits each group in row-major order. */
-function referenceReduce(op: ReduceOp, vals: readonly number[], shape: readonly number[], dims: readonly number[]): number[] {
+function referenceReduce(
+  op: ReduceOp,
+  vals: readonly number[],
+  shape: readonly number[],
+  dims: readonly number[],
+): number[] {
   const outShape = shape.map((s, d) => (dims.includes(d) ? 1 : s));
   const groups: number[][] = Array.from({ length: numel(outShape) }, () => []);
   let k = 0;
@@ -72,7 +77,8 @@ describe('reduce', () => {
           const out = outView(od, outShape, layout === 'padded' ? 'permuted' : 'padded');
           be.run('reduce', [out], [x], { op, dims });
           const want = referenceReduce(op, vals, SHAPE, dims).map((v) => storeAs(od, v));
-          if (op === 'sum' || op === 'prod') expectClose(values(out), want, dtype === 'float32' ? 1e-6 : 1e-12, `${op} ${dtype} [${dims}]`);
+          if (op === 'sum' || op === 'prod')
+            expectClose(values(out), want, dtype === 'float32' ? 1e-6 : 1e-12, `${op} ${dtype} [${dims}]`);
           else expectSame(values(out), want, `${op} ${dtype} [${dims}] ${layout}`);
         }
       }
@@ -89,7 +95,11 @@ describe('reduce', () => {
   });
 
   it('NaN: amax/amin propagate it, argmax/argmin point at the first one', () => {
-    const x = makeView('float32', [2, 4], [1, Number.NaN, 5, Number.NaN, -Infinity, -Infinity, -Infinity, -Infinity]);
+    const x = makeView(
+      'float32',
+      [2, 4],
+      [1, Number.NaN, 5, Number.NaN, -Infinity, -Infinity, -Infinity, -Infinity],
+    );
     const out = outView('float32', [2, 1]);
     const idx = outView('int32', [2, 1]);
     for (const op of ['amax', 'amin'] as const) {
@@ -130,14 +140,25 @@ describe('reduce', () => {
   });
 
   it('reads stride-0 (expanded) inputs', () => {
-    const x = { buffer: new Float32Array([1, 2, 3]), dtype: 'float32' as const, shape: [4, 3], strides: [0, 1], offset: 0 };
+    const x = {
+      buffer: new Float32Array([1, 2, 3]),
+      dtype: 'float32' as const,
+      shape: [4, 3],
+      strides: [0, 1],
+      offset: 0,
+    };
     const out = outView('float32', [1, 3]);
     be.run('reduce', [out], [x], { op: 'sum', dims: [0] });
     expect(values(out)).toEqual([4, 8, 12]);
   });
 });
 
-function referenceScan(op: 'cumsum' | 'cumprod', vals: readonly number[], shape: readonly number[], dim: number): number[] {
+function referenceScan(
+  op: 'cumsum' | 'cumprod',
+  vals: readonly number[],
+  shape: readonly number[],
+  dim: number,
+): number[] {
   const out = vals.slice();
   const stride = shape.slice(dim + 1).reduce((a, b) => a * b, 1);
   for (let i = 0; i < vals.length; i++) {
@@ -153,14 +174,23 @@ describe('scan', () => {
       for (let dim = 0; dim < SHAPE.length; dim++) {
         for (const layout of LAYOUTS) {
           const int = dtype === 'int32';
-          const vals = randomValues(numel(SHAPE), dim, op === 'cumprod' ? 0.6 : -4, op === 'cumprod' ? 1.5 : 4, int).map((v) =>
-            storeAs(dtype, int && op === 'cumprod' ? v + 1 : v),
-          );
+          const vals = randomValues(
+            numel(SHAPE),
+            dim,
+            op === 'cumprod' ? 0.6 : -4,
+            op === 'cumprod' ? 1.5 : 4,
+            int,
+          ).map((v) => storeAs(dtype, int && op === 'cumprod' ? v + 1 : v));
           const x = makeView(dtype, SHAPE, vals, layout);
           const out = outView(dtype, SHAPE, layout === 'contiguous' ? 'permuted' : 'contiguous');
           be.run('scan', [out], [x], { op, dim });
           const want = referenceScan(op, vals, SHAPE, dim).map((v) => storeAs(dtype, v));
-          expectClose(values(out), want, dtype === 'float32' ? 1e-6 : 1e-12, `${op} ${dtype} dim ${dim} ${layout}`);
+          expectClose(
+            values(out),
+            want,
+            dtype === 'float32' ? 1e-6 : 1e-12,
+            `${op} ${dtype} dim ${dim} ${layout}`,
+          );
         }
       }
     }
@@ -178,7 +208,12 @@ describe('scan', () => {
   });
 });
 
-function referenceSoftmax(vals: readonly number[], shape: readonly number[], dim: number, log: boolean): number[] {
+function referenceSoftmax(
+  vals: readonly number[],
+  shape: readonly number[],
+  dim: number,
+  log: boolean,
+): number[] {
   const out = new Array<number>(vals.length);
   const stride = shape.slice(dim + 1).reduce((a, b) => a * b, 1);
   const len = shape[dim];
@@ -211,22 +246,60 @@ describe('softmax', () => {
   });
 
   it('is stable for large inputs, NaN for all -inf or NaN lines', () => {
-    const x = makeView('float32', [3, 3], [1000, 1000, -Infinity, -Infinity, -Infinity, -Infinity, 1, Number.NaN, 2]);
+    const x = makeView(
+      'float32',
+      [3, 3],
+      [1000, 1000, -Infinity, -Infinity, -Infinity, -Infinity, 1, Number.NaN, 2],
+    );
     const out = outView('float32', [3, 3]);
     be.run('softmax', [out], [x], { dim: 1, log: false });
-    expectSame(values(out), [0.5, 0.5, 0, Number.NaN, Number.NaN, Number.NaN, Number.NaN, Number.NaN, Number.NaN]);
+    expectSame(values(out), [
+      0.5,
+      0.5,
+      0,
+      Number.NaN,
+      Number.NaN,
+      Number.NaN,
+      Number.NaN,
+      Number.NaN,
+      Number.NaN,
+    ]);
     be.run('softmax', [out], [x], { dim: 1, log: true });
-    expectSame(values(out), [Math.fround(-Math.LN2), Math.fround(-Math.LN2), -Infinity, Number.NaN, Number.NaN, Number.NaN, Number.NaN, Number.NaN, Number.NaN]);
+    expectSame(values(out), [
+      Math.fround(-Math.LN2),
+      Math.fround(-Math.LN2),
+      -Infinity,
+      Number.NaN,
+      Number.NaN,
+      Number.NaN,
+      Number.NaN,
+      Number.NaN,
+      Number.NaN,
+    ]);
     // the same lines taken across (dim 0 of the transpose) use the column path
     const t = { ...x, shape: [3, 3], strides: [1, 3] };
     const outT = outView('float32', [3, 3]);
     be.run('softmax', [outT], [t], { dim: 0, log: false });
-    expectSame(values(outT), [0.5, Number.NaN, Number.NaN, 0.5, Number.NaN, Number.NaN, 0, Number.NaN, Number.NaN]);
+    expectSame(values(outT), [
+      0.5,
+      Number.NaN,
+      Number.NaN,
+      0.5,
+      Number.NaN,
+      Number.NaN,
+      0,
+      Number.NaN,
+      Number.NaN,
+    ]);
   });
 
   it('works in place', () => {
     const x = makeView('float64', [2, 2], [0, 0, 1, 1], 'permuted');
     be.run('softmax', [x], [x], { dim: 0, log: false });
-    expectClose(values(x), [1 / (1 + Math.E), 1 / (1 + Math.E), Math.E / (1 + Math.E), Math.E / (1 + Math.E)], 1e-15);
+    expectClose(
+      values(x),
+      [1 / (1 + Math.E), 1 / (1 + Math.E), Math.E / (1 + Math.E), Math.E / (1 + Math.E)],
+      1e-15,
+    );
   });
 });

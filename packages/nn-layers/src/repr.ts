@@ -23,14 +23,25 @@ export function pyRepr(v: unknown): string {
   return String(v);
 }
 
-/** Python's repr of a float attribute (1 → 1.0, 0.01 → 0.01, 1e-05 → 1e-05). */
+/** Python's repr of a float attribute: 1 → '1.0', 1e-5 → '1e-05', 0.0001 → '0.0001'. */
 export function pyFloat(v: number): string {
   if (Number.isNaN(v)) return 'nan';
   if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-  if (Number.isInteger(v) && Math.abs(v) < 1e16) return `${v}.0`;
-  const s = String(v);
-  // JS writes 1e-5, Python 1e-05
-  return s.replace(/e([+-])(\d)$/, 'e$10$2');
+  if (v === 0) return Object.is(v, -0) ? '-0.0' : '0.0';
+  // shortest round-trip digits, then Python's layout: exponent form when exp < -4 or exp >= 16
+  const [mant, expStr] = Math.abs(v).toExponential().split('e');
+  const exp = Number(expStr);
+  const digits = mant.replace('.', '');
+  const sign = v < 0 ? '-' : '';
+  if (exp < -4 || exp >= 16) {
+    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    const e = Math.abs(exp) < 10 ? `0${Math.abs(exp)}` : String(Math.abs(exp));
+    return `${sign}${m}e${exp < 0 ? '-' : '+'}${e}`;
+  }
+  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
+  const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
+  const frac = digits.slice(exp + 1);
+  return `${sign}${intPart}.${frac || '0'}`;
 }
 
 /** Python's repr of a tuple of ints: (2, 3). */

@@ -40,6 +40,7 @@ export interface GT {
   amax(dim?: number | readonly number[] | null, keepdim?: boolean): this;
   prod(dim?: number | readonly number[] | null, keepdim?: boolean): this;
   cumsum(dim: number): this;
+  cumprod(dim: number): this;
   flip(dims: readonly number[]): this;
   reshape(shape: readonly number[]): this;
   permute(dims: readonly number[]): this;

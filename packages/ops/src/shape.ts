@@ -42,7 +42,7 @@ export function broadcastShapes(op: string, ...shapes: (readonly number[])[]): n
       if (out[o] === 1) out[o] = d;
       else if (d !== 1 && d !== out[o]) {
         throw new RangeError(
-          `${op}: shapes ${shapes.map(fmtShape).join(' and ')} cannot be broadcast together (size ${out[o]} vs ${d} at dim ${o})`,
+          `${op}: The size of tensor a (${out[o]}) must match the size of tensor b (${d}) at non-singleton dimension ${o} (shapes ${shapes.map(fmtShape).join(', ')})`,
         );
       }
     }

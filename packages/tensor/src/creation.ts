@@ -169,13 +169,15 @@ export function linspace(start: number, end: number, steps: number, opts: Tensor
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   // PyTorch fills the first half from start and the second half from end (symmetric rounding)
   const half = Math.floor(steps / 2);
-  for (let i = 0; i < steps; i++) data[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
+  for (let i = 0; i < steps; i++) data[i] = i < half || steps === 1 ? start + step * i : end - step * (steps - 1 - i);
   const dtype = opts.dtype ?? 'float32';
   return tensor(dtype === 'float64' ? data : Float32Array.from(data), { ...opts, shape: [steps], dtype });
 }
 
 export function eye(n: number, m?: number | TensorOptions, opts: TensorOptions = {}): Tensor {
   const cols = typeof m === 'number' ? m : n;
+  if (n < 0) throw new RangeError(`eye: n must be greater or equal to 0, got ${n}`);
+  if (cols < 0) throw new RangeError(`eye: m must be greater or equal to 0, got ${cols}`);
   const o = typeof m === 'object' ? m : opts;
   const dtype = o.dtype ?? 'float32';
   const data = new Float64Array(n * cols);

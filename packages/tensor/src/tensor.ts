@@ -250,7 +250,12 @@ export class Tensor {
   }
 
   // ---- elementwise -------------------------------------------------------------------
-  neg(): Tensor { return E.unaryOp('neg', this); }
+  neg(): Tensor {
+    if (this.dtype === 'bool') {
+      throw new TypeError('neg: Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logicalNot()` operator instead.');
+    }
+    return E.unaryOp('neg', this);
+  }
   negative(): Tensor { return this.neg(); }
   abs(): Tensor { return E.unaryOp('abs', this); }
   sign(): Tensor { return E.unaryOp('sign', this); }
@@ -295,7 +300,12 @@ export class Tensor {
   sub(other: TensorLike, alpha = 1): Tensor { return E.sub(this, other, typeof alpha === 'object' ? ((alpha as { alpha?: number }).alpha ?? 1) : alpha); }
   mul(other: TensorLike): Tensor { return E.binaryOp('mul', this, other); }
   div(other: TensorLike, opts?: { roundingMode?: E.RoundingMode }): Tensor { return E.div(this, other, opts?.roundingMode ?? null); }
-  pow(exponent: TensorLike): Tensor { return E.binaryOp('pow', this, exponent); }
+  pow(exponent: TensorLike): Tensor {
+    if (typeof exponent === 'number' && Number.isInteger(exponent) && exponent < 0 && !this.isFloatingPoint()) {
+      throw new RangeError(`pow: Integers to negative integer powers are not allowed (base dtype ${this.dtype}, exponent ${exponent})`);
+    }
+    return E.binaryOp('pow', this, exponent);
+  }
   maximum(other: TensorLike): Tensor { return E.binaryOp('maximum', this, other); }
   minimum(other: TensorLike): Tensor { return E.binaryOp('minimum', this, other); }
   atan2(other: TensorLike): Tensor { return E.binaryOp('atan2', this, other); }
@@ -329,7 +339,7 @@ export class Tensor {
   max(dim: number, keepdim?: boolean): [Tensor, Tensor];
   max(other: Tensor): Tensor;
   max(dim?: number | Tensor, keepdim = false): Tensor | [Tensor, Tensor] {
-    if (dim === undefined) return R.amax(this);
+    if (dim === undefined) return R.maxAll('max', this);
     if (typeof dim === 'object') return this.maximum(dim);
     return R.maxMin('max', this, dim, keepdim);
   }
@@ -337,7 +347,7 @@ export class Tensor {
   min(dim: number, keepdim?: boolean): [Tensor, Tensor];
   min(other: Tensor): Tensor;
   min(dim?: number | Tensor, keepdim = false): Tensor | [Tensor, Tensor] {
-    if (dim === undefined) return R.amin(this);
+    if (dim === undefined) return R.maxAll('min', this);
     if (typeof dim === 'object') return this.minimum(dim);
     return R.maxMin('min', this, dim, keepdim);
   }

@@ -54,7 +54,7 @@ describe('op suite helpers', () => {
       [[3, 1], 'bool'],
       [[1, 4], 'float32'],
     ] as const) {
-      const n = shape.reduce((a, b) => a * b, 1);
+      const n = (shape as readonly number[]).reduce((a: number, b: number) => a * b, 1);
       const data = Array.from({ length: n }, (_, i) => (dtype === 'bool' ? i % 3 === 0 : i - 2));
       const s = spec([...shape], data, dtype);
       const b = buildStrided(s, 'cpu', false);

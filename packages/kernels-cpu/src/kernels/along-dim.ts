@@ -24,7 +24,8 @@ export function linesAlong(out: CpuView, x: CpuView, dim: number): Lines {
   const xv = atLeast1d(x);
   const ov = atLeast1d(out);
   const d = dim < 0 ? dim + xv.shape.length : dim;
-  if (d < 0 || d >= xv.shape.length) throw new RangeError(`cpu: dim ${dim} out of range for shape [${x.shape}]`);
+  if (d < 0 || d >= xv.shape.length)
+    throw new RangeError(`cpu: dim ${dim} out of range for shape [${x.shape}]`);
   const len = xv.shape[d];
   const layout = coalesce(withDim(xv.shape, d, 1), [xv.strides, ov.strides]);
   const last = layout.shape.length - 1;
@@ -33,5 +34,15 @@ export function linesAlong(out: CpuView, x: CpuView, dim: number): Lines {
   const io = layout.strides[1][last];
   const sx = xv.strides[d];
   const so = ov.strides[d];
-  return { layout, base: [xv.offset, ov.offset], len, sx, so, n, ix, io, byLine: n === 1 || Math.abs(sx) <= Math.abs(ix) };
+  return {
+    layout,
+    base: [xv.offset, ov.offset],
+    len,
+    sx,
+    so,
+    n,
+    ix,
+    io,
+    byLine: n === 1 || Math.abs(sx) <= Math.abs(ix),
+  };
 }

@@ -1,10 +1,12 @@
 import type { DType } from '@kindling/ops';
 import { type CpuKernel, type CpuView, runMap } from '../context.js';
 import { halfBits, halfTable } from '../half.js';
-import type { LoopCache } from '../loops.js';
+import type { LoopCache, LoopOp } from '../loops.js';
 import { coalesce, forEachRow, numelOf } from '../strided.js';
 
-const identity = (x: number) => x;
+const IDENTITY: LoopOp = { label: 'copy', arity: 1, f: (x: number) => x, params: false };
+const ENCODE_HALF: LoopOp = { label: 'copy:encode-half', arity: 1, f: halfBits, params: false };
+let decodeHalf: LoopOp | null = null;
 
 /**
  * out = x between any two dtypes, float16 included (as raw half bits): halves decode through a
@@ -27,14 +29,7 @@ export function copyView(loops: LoopCache, out: CpuView, x: CpuView): void {
       return;
     }
   }
-  const loop = loops.get({
-    key: `copy:${x.dtype}>${out.dtype}`,
-    arity: 1,
-    f: converter(x.dtype, out.dtype),
-    boolOut: out.dtype === 'bool' && x.dtype !== 'bool',
-    params: false,
-  });
-  runMap(loop, out, [x]);
+  runMap(loops.get(converter(x.dtype, out.dtype), out.dtype, x.dtype), out, [x]);
 }
 
 /** Whether a typed-array store gives the right value (no half bits, no bool normalisation). */
@@ -43,12 +38,16 @@ function setConverts(from: DType, to: DType): boolean {
   return from !== 'float16' && to !== 'float16' && (to !== 'bool' || from === 'bool');
 }
 
-function converter(from: DType, to: DType): (x: number) => number {
-  if (from === to) return identity;
+/** The scalar conversion; plain numeric ones are the typed-array store itself (bool: nonzero -> 1). */
+function converter(from: DType, to: DType): LoopOp {
+  if (from === to) return IDENTITY;
   if (from === 'float16') {
-    const table = halfTable();
-    return (h: number) => table[h];
+    if (!decodeHalf) {
+      const table = halfTable();
+      decodeHalf = { label: 'copy:decode-half', arity: 1, f: (h: number) => table[h], params: false };
+    }
+    return decodeHalf;
   }
-  if (to === 'float16') return halfBits;
-  return identity;
+  if (to === 'float16') return ENCODE_HALF;
+  return IDENTITY;
 }

@@ -25,7 +25,8 @@ export const gather: CpuKernel<'gather'> = (_ctx, [outV], [xV, indexV], { dim })
   const n = layout.shape[last];
   const [so, si, sx] = layout.strides.map((s) => s[last]);
   forEachRow(layout, [out.offset, index.offset, x.offset], (off) => {
-    for (let j = 0, o = off[0], i = off[1], b = off[2]; j < n; j++, o += so, i += si, b += sx) O[o] = X[b + I[i] * step];
+    for (let j = 0, o = off[0], i = off[1], b = off[2]; j < n; j++, o += so, i += si, b += sx)
+      O[o] = X[b + I[i] * step];
   });
 };
 
@@ -54,20 +55,23 @@ export const scatter: CpuKernel<'scatter'> = (_ctx, [outV], [srcV, indexV], { di
     let i = off[1];
     let s = off[2];
     if (!accumulate) for (let j = 0; j < n; j++, o += so, i += si, s += ss) O[o + I[i] * step] = S[s];
-    else if (bool) for (let j = 0; j < n; j++, o += so, i += si, s += ss) O[o + I[i] * step] |= S[s] !== 0 ? 1 : 0;
+    else if (bool)
+      for (let j = 0; j < n; j++, o += so, i += si, s += ss) O[o + I[i] * step] |= S[s] !== 0 ? 1 : 0;
     else for (let j = 0; j < n; j++, o += so, i += si, s += ss) O[o + I[i] * step] += S[s];
   });
 };
 
 function checkDim(op: string, dim: number, v: CpuView): number {
   const d = dim < 0 ? dim + v.shape.length : dim;
-  if (d < 0 || d >= v.shape.length) throw new RangeError(`${op}(): dim ${dim} out of range for shape [${v.shape}]`);
+  if (d < 0 || d >= v.shape.length)
+    throw new RangeError(`${op}(): dim ${dim} out of range for shape [${v.shape}]`);
   return d;
 }
 
 /** Throws PyTorch's message for the first index outside [0, size), in row-major order. */
 function validate(op: string, index: CpuView, dim: number, size: number): void {
-  if (index.dtype !== 'int32') throw new TypeError(`${op}(): Expected dtype int32 for index, got ${index.dtype}`);
+  if (index.dtype !== 'int32')
+    throw new TypeError(`${op}(): Expected dtype int32 for index, got ${index.dtype}`);
   const layout = coalesce(index.shape, [index.strides]);
   const last = layout.shape.length - 1;
   const n = layout.shape[last];
@@ -77,7 +81,8 @@ function validate(op: string, index: CpuView, dim: number, size: number): void {
     for (let j = 0, i = off[0]; j < n; j++, i += s) {
       const v = I[i];
       // unsigned compare: negatives become huge
-      if (v >>> 0 >= size) throw new RangeError(`${op}(): index ${v} is out of bounds for dimension ${dim} with size ${size}`);
+      if (v >>> 0 >= size)
+        throw new RangeError(`${op}(): index ${v} is out of bounds for dimension ${dim} with size ${size}`);
     }
   });
 }

@@ -37,7 +37,15 @@ export interface Panels {
   row(n: number): Float64Array;
 }
 
-export function gemm(m: number, n: number, k: number, A: Operand, B: Operand, C: Operand, panels: Panels): void {
+export function gemm(
+  m: number,
+  n: number,
+  k: number,
+  A: Operand,
+  B: Operand,
+  C: Operand,
+  panels: Panels,
+): void {
   if (m === 0 || n === 0) return;
   if (k === 0) {
     for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) C.data[C.offset + i * C.rs + j * C.cs] = 0;
@@ -48,7 +56,15 @@ export function gemm(m: number, n: number, k: number, A: Operand, B: Operand, C:
 }
 
 /** Direct loops with float64 accumulation: dot products when n is tiny, else row updates. */
-function smallGemm(m: number, n: number, k: number, A: Operand, B: Operand, C: Operand, panels: Panels): void {
+function smallGemm(
+  m: number,
+  n: number,
+  k: number,
+  A: Operand,
+  B: Operand,
+  C: Operand,
+  panels: Panels,
+): void {
   const { data: a, rs: ars, cs: acs } = A;
   const { data: b, rs: brs, cs: bcs } = B;
   const { data: c, rs: crs, cs: ccs } = C;
@@ -56,7 +72,8 @@ function smallGemm(m: number, n: number, k: number, A: Operand, B: Operand, C: O
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
         let s = 0;
-        for (let p = 0, ai = A.offset + i * ars, bi = B.offset + j * bcs; p < k; p++, ai += acs, bi += brs) s += a[ai] * b[bi];
+        for (let p = 0, ai = A.offset + i * ars, bi = B.offset + j * bcs; p < k; p++, ai += acs, bi += brs)
+          s += a[ai] * b[bi];
         c[C.offset + i * crs + j * ccs] = s;
       }
     }
@@ -74,7 +91,15 @@ function smallGemm(m: number, n: number, k: number, A: Operand, B: Operand, C: O
   }
 }
 
-function blockedGemm(m: number, n: number, k: number, A: Operand, B: Operand, C: Operand, panels: Panels): void {
+function blockedGemm(
+  m: number,
+  n: number,
+  k: number,
+  A: Operand,
+  B: Operand,
+  C: Operand,
+  panels: Panels,
+): void {
   const ap = panels.packA(MC * KC);
   const bp = panels.packB(KC * NC);
   const tile = TILE;
@@ -115,7 +140,8 @@ function packB(B: Operand, pc: number, kc: number, jc: number, nc: number, out: 
         out[w + 3] = data[src + 3 * cs];
       }
     } else {
-      for (let p = 0; p < kc; p++, src += rs) for (let c = 0; c < NR; c++) out[w++] = c < nr ? data[src + c * cs] : 0;
+      for (let p = 0; p < kc; p++, src += rs)
+        for (let c = 0; c < NR; c++) out[w++] = c < nr ? data[src + c * cs] : 0;
     }
   }
 }
@@ -135,7 +161,8 @@ function packA(A: Operand, ic: number, mc: number, pc: number, kc: number, out: 
         out[w + 3] = data[src + 3 * rs];
       }
     } else {
-      for (let p = 0; p < kc; p++, src += cs) for (let r = 0; r < MR; r++) out[w++] = r < mr ? data[src + r * rs] : 0;
+      for (let p = 0; p < kc; p++, src += cs)
+        for (let r = 0; r < MR; r++) out[w++] = r < mr ? data[src + r * rs] : 0;
     }
   }
 }
@@ -167,9 +194,19 @@ function micro4x4(a: Float64Array, ai: number, b: Float64Array, bi: number, kc: 
 }
 
 /** Stores (or, after the first k block, adds) the valid mr x nr corner of a tile into C. */
-function storeTile(t: Float64Array, c: TypedArray, co: number, rs: number, cs: number, mr: number, nr: number, add: boolean): void {
+function storeTile(
+  t: Float64Array,
+  c: TypedArray,
+  co: number,
+  rs: number,
+  cs: number,
+  mr: number,
+  nr: number,
+  add: boolean,
+): void {
   for (let i = 0; i < mr; i++) {
-    for (let j = 0, at = co + i * rs; j < nr; j++, at += cs) c[at] = add ? c[at] + t[i * NR + j] : t[i * NR + j];
+    for (let j = 0, at = co + i * rs; j < nr; j++, at += cs)
+      c[at] = add ? c[at] + t[i * NR + j] : t[i * NR + j];
   }
 }
 
@@ -179,7 +216,11 @@ export function intGemm(m: number, n: number, k: number, A: Operand, B: Operand,
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let s = 0;
-      for (let p = 0, ai = A.offset + i * A.rs, bi = B.offset + j * B.cs; p < k; p++, ai += A.cs, bi += B.rs) {
+      for (
+        let p = 0, ai = A.offset + i * A.rs, bi = B.offset + j * B.cs;
+        p < k;
+        p++, ai += A.cs, bi += B.rs
+      ) {
         s = (s + Math.imul(A.data[ai], B.data[bi])) | 0;
       }
       C.data[C.offset + i * C.rs + j * C.cs] = bool ? (s !== 0 ? 1 : 0) : s;

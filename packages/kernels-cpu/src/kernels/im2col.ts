@@ -29,7 +29,9 @@ interface Geometry {
 function geometry(a: Im2colAttrs | Col2imAttrs, img: CpuView, col: CpuView): Geometry {
   const sd = a.kernel.length;
   if (sd < 1 || sd > 3 || img.shape.length !== sd + 2 || col.shape.length !== 3) {
-    throw new RangeError(`cpu im2col/col2im: expected [N, C, *spatial] with 1-3 spatial dims, got [${img.shape}] and [${col.shape}]`);
+    throw new RangeError(
+      `cpu im2col/col2im: expected [N, C, *spatial] with 1-3 spatial dims, got [${img.shape}] and [${col.shape}]`,
+    );
   }
   const pad = <T>(v: readonly T[], fillv: T): T[] => [...new Array<T>(3 - sd).fill(fillv), ...v];
   return {

@@ -11,7 +11,9 @@ export const matmul: CpuKernel<'matmul'> = (ctx, [out], [a, b]) => {
   computeDTypes('matmul', [out, a, b]);
   const nd = out.shape.length;
   if (nd < 2 || a.shape.length !== nd || b.shape.length !== nd) {
-    throw new RangeError(`cpu matmul: expected batch-broadcast operands, got [${a.shape}] @ [${b.shape}] -> [${out.shape}]`);
+    throw new RangeError(
+      `cpu matmul: expected batch-broadcast operands, got [${a.shape}] @ [${b.shape}] -> [${out.shape}]`,
+    );
   }
   const m = out.shape[nd - 2];
   const n = out.shape[nd - 1];
@@ -34,7 +36,11 @@ export const matmul: CpuKernel<'matmul'> = (ctx, [out], [a, b]) => {
     entry(a.offset, b.offset, out.offset);
     return;
   }
-  const layout = coalesce(batchShape, [a.strides.slice(0, -2), b.strides.slice(0, -2), out.strides.slice(0, -2)]);
+  const layout = coalesce(batchShape, [
+    a.strides.slice(0, -2),
+    b.strides.slice(0, -2),
+    out.strides.slice(0, -2),
+  ]);
   const last = layout.shape.length - 1;
   const count = layout.shape[last];
   const [sa, sb, sc] = layout.strides.map((s) => s[last]);
@@ -49,7 +55,11 @@ function panelsOf(ctx: CpuContext): Panels {
   let p = panelCache.get(ctx);
   if (!p) {
     const s = ctx.scratch;
-    p = { packA: (n) => s.f64(SLOT.packA, n), packB: (n) => s.f64(SLOT.packB, n), row: (n) => s.f64(SLOT.row, n) };
+    p = {
+      packA: (n) => s.f64(SLOT.packA, n),
+      packB: (n) => s.f64(SLOT.packB, n),
+      row: (n) => s.f64(SLOT.row, n),
+    };
     panelCache.set(ctx, p);
   }
   return p;

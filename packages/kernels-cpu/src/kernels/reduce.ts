@@ -18,7 +18,9 @@ export const reduce: CpuKernel<'reduce'> = (ctx, [out], [x], { op, dims }) => {
   const outShape = x.shape.map((s, d) => (reduced[d] ? 1 : s));
   const nOut = numelOf(outShape);
   if (numelOf(out.shape) !== nOut) {
-    throw new RangeError(`cpu reduce: output shape [${out.shape}] does not match input [${x.shape}] reduced over [${dims}]`);
+    throw new RangeError(
+      `cpu reduce: output shape [${out.shape}] does not match input [${x.shape}] reduced over [${dims}]`,
+    );
   }
   if (nOut === 0) return;
   const arg = op === 'argmax' || op === 'argmin';
@@ -142,6 +144,7 @@ export function writeAcc(out: CpuView, acc: Float64Array): void {
   const o = out.buffer;
   const bool = out.dtype === 'bool';
   forEachRow(layout, [out.offset, 0], (off) => {
-    for (let j = 0, i = off[0], a = off[1]; j < n; j++, i += so, a += sa) o[i] = bool ? (acc[a] !== 0 ? 1 : 0) : acc[a];
+    for (let j = 0, i = off[0], a = off[1]; j < n; j++, i += so, a += sa)
+      o[i] = bool ? (acc[a] !== 0 ? 1 : 0) : acc[a];
   });
 }

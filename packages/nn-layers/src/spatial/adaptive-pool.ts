@@ -1,4 +1,4 @@
-/** Adaptive pooling layers: a fixed output size for any input size (torch.nn.AdaptiveAvgPool*/AdaptiveMaxPool*). */
+/** Adaptive pooling layers: a fixed output size for any input size (torch.nn.AdaptiveAvgPoolNd, AdaptiveMaxPoolNd). */
 import type { Tensor } from '@kindling/tensor';
 import { Module } from '../module.js';
 import { type AdaptiveSize, adaptiveAvgPoolNd, adaptiveMaxPoolNd } from './functional/pool.js';

@@ -59,7 +59,7 @@ const X = (x: GT | null) => x as GT;
 export const UNARY = {
   neg: unary({ out: 'same', scalar: (x) => -x, wgsl: '-x', grad: (g) => g.neg() }),
   abs: unary({ out: 'same', scalar: Math.abs, wgsl: 'abs(x)', saves: 'x', grad: (g, x) => g.mul(X(x).sign()) }),
-  sign: unary({ out: 'same', scalar: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : x), wgsl: 'sign(x)', grad: zeros }),
+  sign: unary({ out: 'same', scalar: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), wgsl: 'select(sign(x), 0.0, x != x)', grad: zeros }),
   exp: unary({ out: 'float', scalar: Math.exp, wgsl: 'exp(x)', saves: 'out', grad: (g, _x, o) => g.mul(X(o)) }),
   exp2: unary({ out: 'float', scalar: (x) => 2 ** x, wgsl: 'exp2(x)', saves: 'out', grad: (g, _x, o) => g.mul(X(o)).mul(Math.LN2) }),
   log: unary({ out: 'float', scalar: Math.log, wgsl: 'log(x)', saves: 'x', grad: (g, x) => g.div(X(x)) }),
@@ -101,8 +101,11 @@ export const UNARY = {
   /** clamp(x, p0, p1); a missing bound is -inf / +inf. NaN stays NaN, as in PyTorch. */
   clamp: unary({
     out: 'same',
-    scalar: (x, p) => (x < p[0] ? p[0] : x > p[1] ? p[1] : x),
-    wgsl: 'select(select(x, p1, x > p1), p0, x < p0)',
+    scalar: (x, p) => {
+      const lo = x < p[0] ? p[0] : x;
+      return lo > p[1] ? p[1] : lo;
+    },
+    wgsl: 'kd_clamp(x, p0, p1)',
     saves: 'x',
     grad: (g, x, _o, p) => g.where(X(x).ge(p[0]).logicalAnd(X(x).le(p[1])), 0),
   }),

@@ -129,13 +129,23 @@ export const SCAN = {
     },
     dtype: (d) => sumDType(d[0]),
     saves: { inputs: [0], out: true },
-    // sum_{j>=i} g_j * out_j / x_i, valid where x has no zeros (PyTorch's general formula handles zeros too)
+    // Exact with zeros (PyTorch's cumprod_backward): grad_i = prod_{k<i} x_k * sum_{j>=i} g_j prod_{i<k<=j} x_k,
+    // built from [n, n] masks so it stays a formula over differentiable ops.
     grad: (g, c) => {
-      const x = saved(c, 0);
-      if (x.ndim === 0) return [g];
-      const d = c.attrs.dim < 0 ? c.attrs.dim + x.ndim : c.attrs.dim;
-      const rev = g.mul(savedOut(c)).flip([d]).cumsum(d).flip([d]);
-      return [rev.div(x)];
+      const x0 = saved(c, 0);
+      if (x0.ndim === 0) return [g];
+      const d = c.attrs.dim < 0 ? c.attrs.dim + x0.ndim : c.attrs.dim;
+      const x = x0.transpose(d, -1);
+      const gl = g.transpose(d, -1);
+      const n = x.shape[x.ndim - 1];
+      const idx = x.newOnes([n]).cumsum(0).sub(1);
+      const row = idx.reshape([n, 1]);
+      const col = idx.reshape([1, n]);
+      const rows = x.unsqueeze(-2).expand([...x.shape.slice(0, -1), n, n]);
+      const after = rows.where(col.gt(row), 1).cumprod(-1);
+      const before = rows.where(col.lt(row), 1).prod(-1);
+      const inner = gl.unsqueeze(-2).mul(after).where(col.ge(row), 0).sum(-1);
+      return [before.mul(inner).transpose(d, -1)];
     },
   },
 } satisfies Record<string, ScanRow>;

@@ -104,7 +104,7 @@ export const VIEWS = {
       const seen = new Set<number>();
       for (const d of a.dims) {
         const k = normDim(d, nd, 'permute');
-        if (seen.has(k)) throw new RangeError(`permute: repeated dim ${d} in dims [${a.dims.join(', ')}]`);
+        if (seen.has(k)) throw new RangeError(`permute(): duplicate dims are not allowed (dims [${a.dims.join(', ')}])`);
         seen.add(k);
       }
       return a.dims.map((d) => s[0][normDim(d, nd)]);

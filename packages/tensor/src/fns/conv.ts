@@ -141,9 +141,20 @@ export function convTransposeNd(
   return batched ? out : out.squeeze(0);
 }
 
-export const conv1d = (x: Tensor, w: Tensor, b?: Tensor | null, o?: ConvOptions) => convNd(1, x, w, b, o);
-export const conv2d = (x: Tensor, w: Tensor, b?: Tensor | null, o?: ConvOptions) => convNd(2, x, w, b, o);
-export const conv3d = (x: Tensor, w: Tensor, b?: Tensor | null, o?: ConvOptions) => convNd(3, x, w, b, o);
-export const convTranspose1d = (x: Tensor, w: Tensor, b?: Tensor | null, o?: ConvTransposeOptions) => convTransposeNd(1, x, w, b, o);
-export const convTranspose2d = (x: Tensor, w: Tensor, b?: Tensor | null, o?: ConvTransposeOptions) => convTransposeNd(2, x, w, b, o);
-export const convTranspose3d = (x: Tensor, w: Tensor, b?: Tensor | null, o?: ConvTransposeOptions) => convTransposeNd(3, x, w, b, o);
+type BiasOr<O> = Tensor | null | undefined | O;
+
+/** `conv2d(x, w, opts)` reads as `conv2d(x, w, null, opts)`, since a bias is always a tensor. */
+function split<O>(b: BiasOr<O>, o: O | undefined): [Tensor | null, O | undefined] {
+  if (b && !(b as { _isTensor?: boolean })._isTensor) return [null, b as O];
+  return [(b as Tensor | null | undefined) ?? null, o];
+}
+
+export const conv1d = (x: Tensor, w: Tensor, b?: BiasOr<ConvOptions>, o?: ConvOptions) => convNd(1, x, w, ...split(b, o));
+export const conv2d = (x: Tensor, w: Tensor, b?: BiasOr<ConvOptions>, o?: ConvOptions) => convNd(2, x, w, ...split(b, o));
+export const conv3d = (x: Tensor, w: Tensor, b?: BiasOr<ConvOptions>, o?: ConvOptions) => convNd(3, x, w, ...split(b, o));
+export const convTranspose1d = (x: Tensor, w: Tensor, b?: BiasOr<ConvTransposeOptions>, o?: ConvTransposeOptions) =>
+  convTransposeNd(1, x, w, ...split(b, o));
+export const convTranspose2d = (x: Tensor, w: Tensor, b?: BiasOr<ConvTransposeOptions>, o?: ConvTransposeOptions) =>
+  convTransposeNd(2, x, w, ...split(b, o));
+export const convTranspose3d = (x: Tensor, w: Tensor, b?: BiasOr<ConvTransposeOptions>, o?: ConvTransposeOptions) =>
+  convTransposeNd(3, x, w, ...split(b, o));

@@ -1,4 +1,4 @@
-import { type BinaryOp, isFloating, type UnaryOp } from '@kindling/ops';
+import { type BinaryOp, isFloating, TORCH_NAME, type UnaryOp } from '@kindling/ops';
 import { dispatch } from '../dispatch.js';
 import type { Tensor } from '../tensor.js';
 import { cast, operands, resultTypeOf, type TensorLike } from './scalars.js';
@@ -55,8 +55,11 @@ export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | nul
 
 /** torch.where(cond, a, b) with scalar operands allowed. */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  if (cond.dtype !== 'bool') {
+    throw new TypeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${TORCH_NAME[cond.dtype]}`);
+  }
   const [x, y] = operands([a, b]);
-  return dispatch('where', [cond.dtype === 'bool' ? cond : cast(cond, 'bool'), x, y], {});
+  return dispatch('where', [cond, x, y], {});
 }
 
 /** torch.nan_to_num. */

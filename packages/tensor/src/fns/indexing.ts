@@ -1,4 +1,4 @@
-import { fmtShape, normDim } from '@kindling/ops';
+import { broadcastShapes, fmtShape, normDim } from '@kindling/ops';
 import { arange, full, tensor } from '../creation.js';
 import { dispatch } from '../dispatch.js';
 import type { Tensor } from '../tensor.js';
@@ -33,12 +33,24 @@ function alongDim(index: Tensor, dim: number, shape: readonly number[]): Tensor 
   return reshape(index, view).expand(target);
 }
 
+/** The kernels check index ranges; report them as the calling op, in PyTorch's words. */
+function renameIndexError(op: string, fn: () => Tensor): Tensor {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof RangeError && /out of bounds/.test(e.message)) {
+      throw new RangeError(`${op}(): index out of range in self (${e.message})`);
+    }
+    throw e;
+  }
+}
+
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   asIndex('index_select', index);
   if (index.ndim > 1) throw new RangeError('index_select(): Index is supposed to be a vector');
   if (x.ndim === 0) return gather(x, 0, reshape(index, []));
   const d = normDim(dim, x.ndim, 'index_select');
-  return gather(x, d, alongDim(reshape(index, [-1]), d, x.shape));
+  return renameIndexError('index_select', () => gather(x, d, alongDim(reshape(index, [-1]), d, x.shape)));
 }
 
 /** torch.index_add(x, dim, index, source, alpha). */
@@ -47,7 +59,7 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, 
   const d = normDim(dim, x.ndim, 'index_add');
   const src = alpha === 1 ? source : source.mul(alpha);
   if (x.ndim === 0) return scatterAdd(x, 0, reshape(index, []), src);
-  return scatterAdd(x, d, alongDim(reshape(index, [-1]), d, source.shape), src);
+  return renameIndexError('index_add', () => scatterAdd(x, d, alongDim(reshape(index, [-1]), d, source.shape), src));
 }
 
 export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
@@ -55,6 +67,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
     throw new TypeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
   }
   const v = typeof value === 'object' ? cast(value as Tensor, x.dtype) : value;
+  broadcastShapes('masked_fill', x.shape, mask.shape);
   return where(mask, v, x);
 }
 
@@ -100,12 +113,23 @@ export function oneHot(x: Tensor, numClasses = -1): Tensor {
     if (x.numel() === 0) throw new RangeError('Can not infer total number of classes from empty tensor.');
     n = Number(x.amax().dataSync()[0]) + 1;
   }
+  if (x.numel() > 0 && x.device === 'cpu') {
+    const v = x.dataSync();
+    for (const c of v) {
+      if (c < 0) throw new RangeError('one_hot: Class values must be non-negative.');
+      if (c >= n) throw new RangeError(`one_hot: Class values must be smaller than num_classes. (got ${c} with num_classes ${n})`);
+    }
+  }
   const classes = arange(0, n, { device: x.device });
   return cast(unsqueeze(x, -1).eq(classes), 'int32');
 }
 
 export function flip(x: Tensor, dims: readonly number[]): Tensor {
   let out = x;
+  const norm = dims.map((d) => normDim(d, x.ndim, 'flip'));
+  norm.forEach((d, i) => {
+    if (norm.indexOf(d) !== i) throw new RangeError(`flip: dim ${d} appears multiple times in the list of dims`);
+  });
   for (const dim of dims) {
     const d = normDim(dim, x.ndim, 'flip');
     const n = x.shape[d];
@@ -146,9 +170,9 @@ function triMask(x: Tensor, diagonal: number, upper: boolean): Tensor {
 }
 
 export function tril(x: Tensor, diagonal = 0): Tensor {
-  return where(triMask(x, diagonal, false), x, 0);
+  return cast(where(triMask(x, diagonal, false), x, 0), x.dtype);
 }
 
 export function triu(x: Tensor, diagonal = 0): Tensor {
-  return where(triMask(x, diagonal, true), x, 0);
+  return cast(where(triMask(x, diagonal, true), x, 0), x.dtype);
 }

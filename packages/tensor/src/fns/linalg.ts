@@ -18,6 +18,17 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const [x, y] = sameDtype('matmul', a, b);
   const ka = x.shape[x.ndim - 1];
   const kb = y.ndim === 1 ? y.shape[0] : y.shape[y.ndim - 2];
+  if (ka !== kb && x.ndim === 1 && y.ndim === 1) {
+    throw new RangeError(
+      `matmul: inconsistent tensor size, expected tensor [${ka}] and src [${kb}] to have the same number of elements, but got ${ka} and ${kb} elements respectively`,
+    );
+  }
+  if (ka !== kb && (x.ndim > 2 || y.ndim > 2)) {
+    const m = x.ndim === 1 ? 1 : x.shape[x.ndim - 2];
+    throw new RangeError(
+      `matmul: Expected size for first two dimensions of batch2 tensor to be: [${x.shape.slice(0, -2).join(', ') || 1}, ${ka}] but got: [${y.shape.slice(0, -2).join(', ') || 1}, ${kb}] (shapes ${fmtShape(x.shape)} and ${fmtShape(y.shape)}, ${m}x${ka} and ${kb}x${y.shape[y.ndim - 1]})`,
+    );
+  }
   if (ka !== kb) {
     const s1 = x.ndim === 1 ? `[${x.shape[0]}]` : fmtShape(x.shape);
     throw new RangeError(
@@ -33,9 +44,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 }
 
 export function mm(a: Tensor, b: Tensor): Tensor {
-  if (a.ndim !== 2 || b.ndim !== 2) {
-    throw new RangeError(`mm: expected 2-D tensors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
-  }
+  if (a.ndim !== 2) throw new RangeError(`mm: self must be a matrix (got shape ${fmtShape(a.shape)})`);
+  if (b.ndim !== 2) throw new RangeError(`mm: mat2 must be a matrix (got shape ${fmtShape(b.shape)})`);
   return matmul(a, b);
 }
 
@@ -43,15 +53,20 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 3 || b.ndim !== 3) {
     throw new RangeError(`bmm: batch1 must be a 3D tensor and batch2 must be a 3D tensor (got ${fmtShape(a.shape)} and ${fmtShape(b.shape)})`);
   }
-  if (a.shape[0] !== b.shape[0]) {
-    throw new RangeError(`bmm: batch sizes differ: ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+  if (a.shape[0] !== b.shape[0] || a.shape[2] !== b.shape[1]) {
+    throw new RangeError(
+      `bmm: Expected size for first two dimensions of batch2 tensor to be: [${a.shape[0]}, ${a.shape[2]}] but got: [${b.shape[0]}, ${b.shape[1]}].`,
+    );
   }
   return matmul(a, b);
 }
 
 export function mv(a: Tensor, v: Tensor): Tensor {
   if (a.ndim !== 2 || v.ndim !== 1) {
-    throw new RangeError(`mv: expected a 2-D matrix and a 1-D vector, got ${fmtShape(a.shape)} and ${fmtShape(v.shape)}`);
+    throw new RangeError(`mv: vector + matrix @ vector expected, got ${a.ndim}, ${a.ndim}, ${v.ndim}`);
+  }
+  if (a.shape[1] !== v.shape[0]) {
+    throw new RangeError(`mv: size mismatch, got input (${a.shape[0]}), mat (${a.shape[0]}x${a.shape[1]}), vec (${v.shape[0]})`);
   }
   return matmul(a, v);
 }

@@ -10,7 +10,11 @@ export function reduceDims(op: string, x: Tensor, dim: Dims): number[] {
   if (dim === null || dim === undefined) return x.shape.map((_, i) => i);
   const list = typeof dim === 'number' ? [dim] : [...dim];
   if (list.length === 0) return x.shape.map((_, i) => i);
-  const out = [...new Set(list.map((d) => normDim(d, x.ndim, op)))].sort((a, b) => a - b);
+  const norm = list.map((d) => normDim(d, x.ndim, op));
+  norm.forEach((d, i) => {
+    if (norm.indexOf(d) !== i) throw new RangeError(`${op}: dim ${d} appears multiple times in the list of dims`);
+  });
+  const out = [...norm].sort((a, b) => a - b);
   if (x.ndim === 0) return [];
   return out;
 }
@@ -32,6 +36,12 @@ export function sum(x: Tensor, dim?: Dims, keepdim = false, dtype?: Tensor['dtyp
 
 export function prod(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   return reduceOp('prod', x, dim, keepdim);
+}
+
+/** Tensor.max() / min() over every element. */
+export function maxAll(which: 'max' | 'min', x: Tensor): Tensor {
+  needDim(which, x);
+  return reduceOp(which === 'max' ? 'amax' : 'amin', x, null, false);
 }
 
 export function amax(x: Tensor, dim?: Dims, keepdim = false): Tensor {
@@ -67,6 +77,9 @@ export interface VarOptions {
 
 export function variance(x: Tensor, dim?: Dims | VarOptions, opts: VarOptions = {}): Tensor {
   if (dim !== null && typeof dim === 'object' && !Array.isArray(dim)) return variance(x, null, dim as VarOptions);
+  if (!isFloating(x.dtype)) {
+    throw new TypeError(`std and var only support floating point and complex dtypes (got ${x.dtype})`);
+  }
   const dims = reduceDims('var', x, dim as Dims);
   const correction = opts.correction ?? (opts.unbiased === false ? 0 : 1);
   const keepdim = opts.keepdim ?? false;
@@ -109,22 +122,33 @@ export function maxMin(which: 'max' | 'min', x: Tensor, dim: number, keepdim = f
   return [finish(values, x, dims, keepdim), finish(idx, x, dims, keepdim)];
 }
 
+function needDim(op: string, x: Tensor) {
+  if (x.numel() === 0) {
+    throw new RangeError(
+      `${op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`,
+    );
+  }
+}
+
 export function argmax(x: Tensor, dim?: number | null, keepdim = false): Tensor {
+  if (dim == null) needDim('argmax', x);
   const dims = dim == null ? x.shape.map((_, i) => i) : [normDim(dim, x.ndim, 'argmax')];
   return dispatch('argmax', [x], { dims, keepdim: dim == null ? false : keepdim });
 }
 
 export function argmin(x: Tensor, dim?: number | null, keepdim = false): Tensor {
+  if (dim == null) needDim('argmin', x);
   const dims = dim == null ? x.shape.map((_, i) => i) : [normDim(dim, x.ndim, 'argmin')];
   return dispatch('argmin', [x], { dims, keepdim: dim == null ? false : keepdim });
 }
 
+/** all/any count the zeros / non-zeros, so empty reductions give True / False as in PyTorch. */
 export function all(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  return cast(amin(cast(x, 'bool'), dim, keepdim), 'bool');
+  return sum(x.eq(0), dim, keepdim).eq(0);
 }
 
 export function any(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  return cast(amax(cast(x, 'bool'), dim, keepdim), 'bool');
+  return sum(x.ne(0), dim, keepdim).gt(0);
 }
 
 export type NormOrd = number | 'fro';

@@ -118,6 +118,12 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 
 export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
   const d = normDim(dim, x.ndim, 'unflatten');
+  const prod = sizes.reduce((a, b) => (b === -1 ? a : a * b), 1);
+  if ((!sizes.includes(-1) && prod !== x.shape[d]) || (sizes.includes(-1) && (prod === 0 || x.shape[d] % prod !== 0))) {
+    throw new RangeError(
+      `unflatten: Provided sizes [${sizes.join(', ')}] don't multiply up to the size of dim ${dim} (${x.shape[d]}) in the input tensor`,
+    );
+  }
   const inner = inferShape('unflatten', sizes, x.shape[d]);
   return reshape(x, [...x.shape.slice(0, d), ...inner, ...x.shape.slice(d + 1)]);
 }
