@@ -24,7 +24,7 @@ import {
 } from './functional/margin.js';
 import { gaussianNllLoss, klDiv, poissonNllLoss } from './functional/probabilistic.js';
 import { huberLoss, l1Loss, mseLoss, smoothL1Loss } from './functional/regression.js';
-import { checkReduction, type Reduction, type ReductionOptions, resolveReduction } from './reduction.js';
+import { type Reduction, type ReductionOptions, resolveReduction } from './reduction.js';
 
 function checkNumber(where: string, name: string, v: unknown): number {
   if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`${where}: ${name} must be a number, got ${String(v)}`);
@@ -483,7 +483,7 @@ export class TripletMarginWithDistanceLoss extends _Loss {
       distanceFunction: this.distanceFunction,
       margin: this.margin,
       swap: this.swap,
-      reduction: checkReduction('TripletMarginWithDistanceLoss', this.reduction),
+      reduction: this.reduction,
     });
   }
 }

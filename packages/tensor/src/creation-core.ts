@@ -12,7 +12,8 @@ export function fromTypedArray(data: TypedArray, shape: readonly number[], dtype
   }
   const Ctor = arrayTypeFor(dtype);
   let typed: TypedArray;
-  if (data instanceof Ctor && dtype !== 'float16') typed = data;
+  // a Uint16Array for float16 holds raw half bits; any other array holds values
+  if (data instanceof Ctor) typed = data;
   else if (dtype === 'float16') {
     typed = new Uint16Array(n);
     for (let i = 0; i < n; i++) typed[i] = toHalfBits(Number(data[i]));
@@ -37,9 +38,8 @@ export function fromScalar(value: number, dtype: DType, device: Device): Tensor 
   const key = `${device}|${dtype}|${Object.is(value, -0) ? '-0' : value}`;
   const hit = scalarCache.get(key);
   if (hit && !hit._storage.disposed && hit._storage.backend === getBackend(device)) return hit;
-  const Ctor = arrayTypeFor(dtype);
-  const arr = new Ctor(1);
-  arr[0] = dtype === 'float16' ? toHalfBits(value) : dtype === 'bool' ? (value ? 1 : 0) : value;
+  const arr = dtype === 'float16' ? Float32Array.of(value) : new (arrayTypeFor(dtype))(1);
+  if (dtype !== 'float16') arr[0] = dtype === 'bool' ? (value ? 1 : 0) : value;
   const t = fromTypedArray(arr, [], dtype, device);
   t._keepAlive();
   if (scalarCache.size > 512) scalarCache.clear();

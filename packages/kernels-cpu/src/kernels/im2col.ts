@@ -51,10 +51,12 @@ function geometry(a: Im2colAttrs | Col2imAttrs, img: CpuView, col: CpuView): Geo
 }
 
 /**
- * Calls `visit(imgOffset | -1, colOffset)` for every (n, c, kernel offset, output position),
- * with -1 where the input position falls outside (padding).
+ * Calls `row(inside, img, col, lo, hi)` for every (n, c, kernel offset, output row): the row's OW
+ * columns start at `col` (step g.col[2]); when `inside`, columns [lo, hi) read the input at
+ * img + ox * (stride * x-stride) and the others fall outside (padding); otherwise the whole row
+ * is outside. Finding [lo, hi) per row keeps bounds checks out of the inner loops.
  */
-function forEachWindow(g: Geometry, visit: (img: number, col: number) => void): void {
+function forEachRow(g: Geometry, row: (inside: boolean, img: number, col: number, lo: number, hi: number) => void): void {
   const [KD, KH, KW] = g.k;
   const [SD, SH, SW] = g.s;
   const [PD, PH, PW] = g.p;
@@ -67,23 +69,21 @@ function forEachWindow(g: Geometry, visit: (img: number, col: number) => void): 
   for (let n = 0; n < g.batch; n++) {
     for (let c = 0; c < g.channels; c++) {
       const imgBase = g.imgOffset + n * sn + c * sc;
-      let row = c * K;
+      let r = c * K;
       for (let kz = 0; kz < KD; kz++) {
         for (let ky = 0; ky < KH; ky++) {
-          for (let kx = 0; kx < KW; kx++, row++) {
-            const colRow = g.colOffset + n * cn + row * cr;
-            let l = 0;
+          for (let kx = 0; kx < KW; kx++, r++) {
+            // ix = ox*SW - PW + kx*DW lies in [0, IW) for ox in [lo, hi)
+            const shift = kx * DW - PW;
+            const lo = Math.min(OW, Math.max(0, Math.ceil(-shift / SW)));
+            const hi = Math.max(lo, Math.min(OW, Math.floor((IW - 1 - shift) / SW) + 1));
+            let col = g.colOffset + n * cn + r * cr;
             for (let oz = 0; oz < OD; oz++) {
               const iz = oz * SD - PD + kz * DD;
-              const zIn = iz >= 0 && iz < ID;
-              for (let oy = 0; oy < OH; oy++) {
+              for (let oy = 0; oy < OH; oy++, col += OW * cl) {
                 const iy = oy * SH - PH + ky * DH;
-                const rowIn = zIn && iy >= 0 && iy < IH;
-                const base = imgBase + iz * sz + iy * sy;
-                for (let ox = 0; ox < OW; ox++, l++) {
-                  const ix = ox * SW - PW + kx * DW;
-                  visit(rowIn && ix >= 0 && ix < IW ? base + ix * sx : -1, colRow + l * cl);
-                }
+                const inside = iz >= 0 && iz < ID && iy >= 0 && iy < IH;
+                row(inside, imgBase + iz * sz + iy * sy + shift * sx, col, lo, hi);
               }
             }
           }
@@ -100,8 +100,19 @@ export const im2col: CpuKernel<'im2col'> = (_ctx, [out], [x], attrs) => {
   const X = x.buffer;
   const O = out.buffer;
   const pad = out.dtype === 'bool' ? (attrs.padValue !== 0 ? 1 : 0) : attrs.padValue;
-  forEachWindow(g, (i, o) => {
-    O[o] = i >= 0 ? X[i] : pad;
+  const OW = g.o[2];
+  const cl = g.col[2];
+  const step = g.s[2] * g.img[4];
+  forEachRow(g, (inside, img, col, lo, hi) => {
+    if (!inside) {
+      for (let ox = 0, o = col; ox < OW; ox++, o += cl) O[o] = pad;
+      return;
+    }
+    let o = col;
+    let ox = 0;
+    for (; ox < lo; ox++, o += cl) O[o] = pad;
+    for (let i = img + lo * step; ox < hi; ox++, o += cl, i += step) O[o] = X[i];
+    for (; ox < OW; ox++, o += cl) O[o] = pad;
   });
 };
 
@@ -112,7 +123,10 @@ export const col2im: CpuKernel<'col2im'> = (ctx, [out], [col], attrs) => {
   const g = geometry(attrs, out, col);
   const C = col.buffer;
   const O = out.buffer;
-  forEachWindow(g, (i, c) => {
-    if (i >= 0) O[i] += C[c];
+  const cl = g.col[2];
+  const step = g.s[2] * g.img[4];
+  forEachRow(g, (inside, img, col, lo, hi) => {
+    if (!inside) return;
+    for (let ox = lo, c = col + lo * cl, i = img + lo * step; ox < hi; ox++, c += cl, i += step) O[i] += C[c];
   });
 };

@@ -51,22 +51,28 @@ export const softmax: CpuKernel<'softmax'> = (ctx, [out], [x], { dim, log }) => 
         if (v > max[j] || v !== v) max[j] = v;
       }
     }
-    for (let t = 0; t < len; t++) {
-      for (let j = 0, i = off[0] + t * sx; j < n; j++, i += ix) sum[j] += Math.exp(X[i] - max[j]);
-    }
     if (log) {
+      for (let t = 0; t < len; t++) {
+        for (let j = 0, i = off[0] + t * sx; j < n; j++, i += ix) sum[j] += Math.exp(X[i] - max[j]);
+      }
       for (let j = 0; j < n; j++) max[j] += Math.log(sum[j]);
       for (let t = 0; t < len; t++) {
-        for (let j = 0, i = off[0] + t * sx, o = off[1] + t * so; j < n; j++, i += ix, o += io)
-          O[o] = X[i] - max[j];
+        for (let j = 0, i = off[0] + t * sx, o = off[1] + t * so; j < n; j++, i += ix, o += io) O[o] = X[i] - max[j];
       }
-    } else {
-      for (let j = 0; j < n; j++) sum[j] = 1 / sum[j];
-      for (let t = 0; t < len; t++) {
-        for (let j = 0, i = off[0] + t * sx, o = off[1] + t * so; j < n; j++, i += ix, o += io) {
-          O[o] = Math.exp(X[i] - max[j]) * sum[j];
-        }
+      return;
+    }
+    // exp once: store it in out while summing, then scale out in place (PyTorch's CPU kernel
+    // does the same). x is not read after its exp is stored, so out may alias it.
+    for (let t = 0; t < len; t++) {
+      for (let j = 0, i = off[0] + t * sx, o = off[1] + t * so; j < n; j++, i += ix, o += io) {
+        const e = Math.exp(X[i] - max[j]);
+        sum[j] += e;
+        O[o] = e;
       }
+    }
+    for (let j = 0; j < n; j++) sum[j] = 1 / sum[j];
+    for (let t = 0; t < len; t++) {
+      for (let j = 0, o = off[1] + t * so; j < n; j++, o += io) O[o] *= sum[j];
     }
   });
 };
