@@ -54,9 +54,9 @@ export function createCpuBackend(options: CpuBackendOptions = {}): Backend<CpuBu
     supportsDType: (dtype: DType) => dtype !== 'float16',
     alloc: (dtype, numel) => pool.alloc(dtype, numel),
     upload(dtype, data) {
-      const buf = pool.alloc(dtype, data.length);
       const from = DTYPE_OF.get(data.constructor);
       if (from === undefined) throw new TypeError(`cpu upload: expected a typed array, got ${String(data)}`);
+      const buf = pool.alloc(dtype, data.length);
       // same storage: a plain copy; otherwise convert like `copy` does (half bits, bool 0/1)
       const shape = [data.length];
       const strides = [1];

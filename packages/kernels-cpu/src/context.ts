@@ -22,7 +22,12 @@ export type CpuKernel<K extends KernelName> = (
 ) => void;
 
 /** Runs an elementwise loop with `out` as operand 0 over the (shared) output shape. */
-export function runMap(loop: MapLoop, out: CpuView, xs: readonly CpuView[], p: readonly number[] = NO_PARAMS): void {
+export function runMap(
+  loop: MapLoop,
+  out: CpuView,
+  xs: readonly CpuView[],
+  p: readonly number[] = NO_PARAMS,
+): void {
   const n = numelOf(out.shape);
   if (n === 0) return;
   // the common case, every operand contiguous: one row, no coalescing work

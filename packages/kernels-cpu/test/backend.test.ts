@@ -36,6 +36,8 @@ describe('cpu backend', () => {
     expect([...be.upload('float16', new Float32Array([1.5, -2]))]).toEqual([toHalfBits(1.5), toHalfBits(-2)]);
     expect([...be.upload('float16', new Uint16Array([15360]))]).toEqual([15360]);
     expect([...be.upload('int32', new Float64Array([2.7, -2.7]))]).toEqual([2, -2]);
+    expect(() => be.upload('float32', [1, 2] as unknown as Float32Array)).toThrow(TypeError);
+    expect(be.memoryStats().liveBuffers).toBe(5);
   });
 
   it('reads strided views row-major, sync and async; float16 comes back as bits', async () => {
@@ -118,6 +120,23 @@ describe('cpu backend', () => {
       const ok = cap >= bytes && cap % 8 === 0 && (bytes <= 64 || cap <= bytes * 1.25 + 8);
       if (!ok) throw new Error(`capacity ${cap} for ${bytes} bytes`);
     }
+  });
+
+  it('falls back to closure loops where new Function is forbidden (CSP)', () => {
+    const be = createCpuBackend();
+    const original = globalThis.Function;
+    const x = makeView('float32', [2, 2], [1, 4, 9, 16], 'permuted');
+    const out = makeView('float32', [2, 2], [0, 0, 0, 0]);
+    try {
+      globalThis.Function = function Forbidden() {
+        throw new EvalError('Refused to evaluate a string as JavaScript (CSP)');
+      } as unknown as FunctionConstructor;
+      be.run('unary', [out], [x], { op: 'sqrt', params: [] });
+      be.run('binary', [out], [out, x], { op: 'add' });
+    } finally {
+      globalThis.Function = original;
+    }
+    expect([...be.readSync(out)]).toEqual([2, 6, 12, 20]);
   });
 
   it('rejects unknown kernels and float16 compute', () => {

@@ -21,10 +21,18 @@ export const isModule = (v: unknown): v is ModuleSlots =>
 export const isTensor = (v: unknown): v is Tensor =>
   !!v && typeof v === 'object' && (v as { _isTensor?: boolean })._isTensor === true;
 
+const TENSOR_TYPE: Record<Tensor['dtype'], string> = {
+  float32: 'torch.FloatTensor',
+  float64: 'torch.DoubleTensor',
+  float16: 'torch.HalfTensor',
+  int32: 'torch.IntTensor',
+  bool: 'torch.BoolTensor',
+};
+
 /** Python-ish type name of a value, for error messages. */
 export function typeName(v: unknown): string {
   if (v === null || v === undefined) return 'NoneType';
-  if (isTensor(v)) return `torch.${v.dtype}Tensor`;
+  if (isTensor(v)) return TENSOR_TYPE[v.dtype];
   if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
   return typeof v;
 }

@@ -46,7 +46,12 @@ export class AdaptiveLogSoftmaxWithLoss extends Module {
   declare head: Linear;
   declare tail: ModuleList<Sequential>;
 
-  constructor(inFeatures: number, nClasses: number, cutoffs: readonly number[], opts: AdaptiveLogSoftmaxWithLossOptions = {}) {
+  constructor(
+    inFeatures: number,
+    nClasses: number,
+    cutoffs: readonly number[],
+    opts: AdaptiveLogSoftmaxWithLossOptions = {},
+  ) {
     super();
     const where = 'AdaptiveLogSoftmaxWithLoss';
     const cut = [...(cutoffs ?? [])];
@@ -63,7 +68,8 @@ export class AdaptiveLogSoftmaxWithLoss extends Module {
         `${where}: cutoffs should be a sequence of unique, positive integers sorted in an increasing order, where each value is between 1 and n_classes-1 (got ${fmtShape(cut)} with nClasses ${nClasses})`,
       );
     }
-    if (!Number.isInteger(inFeatures) || inFeatures <= 0) throw new RangeError(`${where}: inFeatures must be a positive integer, got ${inFeatures}`);
+    if (!Number.isInteger(inFeatures) || inFeatures <= 0)
+      throw new RangeError(`${where}: inFeatures must be a positive integer, got ${inFeatures}`);
     this.inFeatures = inFeatures;
     this.nClasses = nClasses;
     this.cutoffs = [...cut, nClasses];
@@ -77,7 +83,9 @@ export class AdaptiveLogSoftmaxWithLoss extends Module {
     for (let i = 0; i < this.nClusters; i++) {
       const hsz = Math.floor(inFeatures / this.divValue ** (i + 1));
       const osz = this.cutoffs[i + 1] - this.cutoffs[i];
-      tails.push(new Sequential(new Linear(inFeatures, hsz, { bias: false }), new Linear(hsz, osz, { bias: false })));
+      tails.push(
+        new Sequential(new Linear(inFeatures, hsz, { bias: false }), new Linear(hsz, osz, { bias: false })),
+      );
     }
     this.tail = new ModuleList(tails);
   }
@@ -86,10 +94,6 @@ export class AdaptiveLogSoftmaxWithLoss extends Module {
   resetParameters(): void {
     this.head.resetParameters();
     for (const seq of this.tail) for (const lin of seq.children()) (lin as Linear).resetParameters();
-  }
-
-  override extraRepr(): string {
-    return '';
   }
 
   private cluster(i: number): Sequential {
@@ -106,16 +110,26 @@ export class AdaptiveLogSoftmaxWithLoss extends Module {
     const td = target.ndim;
     if (td === 1) {
       if (input.shape[0] !== target.shape[0]) {
-        throw new RangeError(`${where}: Input and target should have the same size in the batch dimension (input ${fmtShape(input.shape)}, target ${fmtShape(target.shape)}).`);
+        throw new RangeError(
+          `${where}: Input and target should have the same size in the batch dimension (input ${fmtShape(input.shape)}, target ${fmtShape(target.shape)}).`,
+        );
       }
-      if (input.ndim !== 2) throw new RangeError(`${where}: 1D target tensor expects 2D input tensors, but found inputs with size ${fmtShape(input.shape)}`);
+      if (input.ndim !== 2)
+        throw new RangeError(
+          `${where}: 1D target tensor expects 2D input tensors, but found inputs with size ${fmtShape(input.shape)}`,
+        );
     } else if (td === 0) {
-      if (input.ndim !== 1) throw new RangeError(`${where}: 0D target tensor expects 1D input tensors, but found inputs with size ${fmtShape(input.shape)}`);
+      if (input.ndim !== 1)
+        throw new RangeError(
+          `${where}: 0D target tensor expects 1D input tensors, but found inputs with size ${fmtShape(input.shape)}`,
+        );
     } else {
       throw new RangeError(`${where}: 0D or 1D target tensor expected, multi-target not supported`);
     }
     if (input.shape[input.ndim - 1] !== this.inFeatures) {
-      throw new RangeError(`${where}: expected input features ${this.inFeatures}, got input of shape ${fmtShape(input.shape)}`);
+      throw new RangeError(
+        `${where}: expected input features ${this.inFeatures}, got input of shape ${fmtShape(input.shape)}`,
+      );
     }
     const batched = td > 0;
     const x = batched ? input : input.unsqueeze(0);
@@ -133,7 +147,9 @@ export class AdaptiveLogSoftmaxWithLoss extends Module {
             lo = Math.min(lo, ts[j]);
             hi = Math.max(hi, ts[j]);
           }
-          throw new RangeError(`${where}: Target values should be in [0, ${this.nClasses - 1}], but values in range [${lo}, ${hi}] were found.`);
+          throw new RangeError(
+            `${where}: Target values should be in [0, ${this.nClasses - 1}], but values in range [${lo}, ${hi}] were found.`,
+          );
         }
       }
       ({ output, gatherInds } = this.tailsByRows(x, ts, B));
@@ -169,8 +185,16 @@ export class AdaptiveLogSoftmaxWithLoss extends Module {
         continue;
       }
       for (const r of rows) inds[r] = this.shortlistSize + i - 1;
-      const rowIdx = tensor(Int32Array.from(rows), { shape: [rows.length], dtype: 'int32', device: x.device });
-      const relIdx = tensor(Int32Array.from(rel), { shape: [rows.length, 1], dtype: 'int32', device: x.device });
+      const rowIdx = tensor(Int32Array.from(rows), {
+        shape: [rows.length],
+        dtype: 'int32',
+        device: x.device,
+      });
+      const relIdx = tensor(Int32Array.from(rel), {
+        shape: [rows.length, 1],
+        dtype: 'int32',
+        device: x.device,
+      });
       const clusterOut = this.cluster(i - 1).call(x.indexSelect(0, rowIdx)) as Tensor;
       const local = clusterOut.logSoftmax(1).gather(1, relIdx).reshape([rows.length]);
       output = output.indexAdd(0, rowIdx, local);
@@ -202,7 +226,9 @@ export class AdaptiveLogSoftmaxWithLoss extends Module {
     const parts: Tensor[] = [headLogprob.slice(1, 0, this.shortlistSize)];
     for (let i = 0; i < this.nClusters; i++) {
       const clusterLogprob = (this.cluster(i).call(x) as Tensor).logSoftmax(1);
-      parts.push(clusterLogprob.add(headLogprob.slice(1, this.shortlistSize + i, this.shortlistSize + i + 1)));
+      parts.push(
+        clusterLogprob.add(headLogprob.slice(1, this.shortlistSize + i, this.shortlistSize + i + 1)),
+      );
     }
     return cat(parts, 1);
   }

@@ -5,19 +5,23 @@ export const fmtShape = (s: readonly number[]): string => `[${s.join(', ')}]`;
 export const sameShape = (a: readonly number[], b: readonly number[]): boolean =>
   a.length === b.length && a.every((d, i) => d === b[i]);
 
-export const isFloat = (t: Tensor): boolean => t.dtype === 'float32' || t.dtype === 'float64' || t.dtype === 'float16';
+export const isFloat = (t: Tensor): boolean =>
+  t.dtype === 'float32' || t.dtype === 'float64' || t.dtype === 'float16';
 
 export function isTensor(x: unknown): x is Tensor {
   return !!x && typeof x === 'object' && (x as { _isTensor?: boolean })._isTensor === true;
 }
 
 export function requireTensor(where: string, name: string, x: unknown): asserts x is Tensor {
-  if (!isTensor(x)) throw new TypeError(`${where}: expected ${name} to be a Tensor, got ${x === null ? 'null' : typeof x}`);
+  if (!isTensor(x))
+    throw new TypeError(`${where}: expected ${name} to be a Tensor, got ${x === null ? 'null' : typeof x}`);
 }
 
 export function requireFloat(where: string, name: string, t: Tensor): void {
   if (!isFloat(t)) {
-    throw new TypeError(`${where}: expected ${name} to be a floating point tensor, got ${t.dtype} (shape ${fmtShape(t.shape)})`);
+    throw new TypeError(
+      `${where}: expected ${name} to be a floating point tensor, got ${t.dtype} (shape ${fmtShape(t.shape)})`,
+    );
   }
 }
 

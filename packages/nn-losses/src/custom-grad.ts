@@ -4,7 +4,14 @@
  * own alpha-beta gradient), for the BCE family (PyTorch's closed-form gradients) and for
  * straight-through clamps.
  */
-import { type AutogradTensor, type Edge, fitGradient, gradientEdge, isGradEnabled, Node } from '@kindling/autograd';
+import {
+  type AutogradTensor,
+  type Edge,
+  fitGradient,
+  gradientEdge,
+  isGradEnabled,
+  Node,
+} from '@kindling/autograd';
 import { noGrad, type Tensor } from '@kindling/tensor';
 
 const FREED =
@@ -77,5 +84,10 @@ export function customOp(
  * clone in place under no_grad, e.g. GaussianNLLLoss's clamp of var).
  */
 export function straightThrough(x: Tensor, value: (x: Tensor) => Tensor): Tensor {
-  return customOp('StraightThroughBackward', [x], () => value(x.detach()), (g) => [g]);
+  return customOp(
+    'StraightThroughBackward',
+    [x],
+    () => value(x.detach()),
+    (g) => [g],
+  );
 }

@@ -1,4 +1,8 @@
-export { type AdaptiveLogSoftmaxWithLossOptions, AdaptiveLogSoftmaxWithLoss, type ASMOutput } from './adaptive.js';
+export {
+  type AdaptiveLogSoftmaxWithLossOptions,
+  AdaptiveLogSoftmaxWithLoss,
+  type ASMOutput,
+} from './adaptive.js';
 export { type BackwardFn, customOp, straightThrough } from './custom-grad.js';
 export {
   type BCEOptions,
@@ -6,10 +10,16 @@ export {
   binaryCrossEntropy,
   binaryCrossEntropyWithLogits,
 } from './functional/binary.js';
-export { type CrossEntropyOptions, crossEntropy, type NLLLossOptions, nllLoss } from './functional/classification.js';
+export {
+  type CrossEntropyOptions,
+  crossEntropy,
+  type NLLLossOptions,
+  nllLoss,
+} from './functional/classification.js';
 export { type CTCLossOptions, ctcLoss, type Lengths } from './functional/ctc.js';
 export {
   cosineEmbeddingLoss,
+  type DistanceFunction,
   hingeEmbeddingLoss,
   type MarginOptions,
   marginRankingLoss,
@@ -41,4 +51,4 @@ export {
   smoothL1Loss,
 } from './functional/regression.js';
 export * from './modules.js';
-export { type Reduction, type ReductionOptions } from './reduction.js';
+export type { Reduction, ReductionOptions } from './reduction.js';

@@ -12,6 +12,8 @@ import { type CrossEntropyOptions, crossEntropy, nllLoss } from './functional/cl
 import { type CTCLossOptions, ctcLoss, type Lengths } from './functional/ctc.js';
 import {
   cosineEmbeddingLoss,
+  type DistanceFunction,
+  isModuleLike,
   hingeEmbeddingLoss,
   marginRankingLoss,
   multilabelMarginLoss,
@@ -27,7 +29,8 @@ import { huberLoss, l1Loss, mseLoss, smoothL1Loss } from './functional/regressio
 import { type Reduction, type ReductionOptions, resolveReduction } from './reduction.js';
 
 function checkNumber(where: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`${where}: ${name} must be a number, got ${String(v)}`);
+  if (typeof v !== 'number' || Number.isNaN(v))
+    throw new TypeError(`${where}: ${name} must be a number, got ${String(v)}`);
   return v;
 }
 
@@ -38,13 +41,20 @@ function checkWeightOption(where: string, name: string, w: unknown): Tensor | nu
   return w;
 }
 
-/** Base of every loss (torch.nn.modules.loss._Loss): holds `reduction`. */
-export class _Loss extends Module {
-  reduction: Reduction;
+/**
+ * Base of every loss (torch.nn.modules.loss._Loss): holds `reduction` (validated here; the legacy
+ * `sizeAverage` / `reduce` pair overrides it when given). `extra` lists reductions beyond
+ * 'none' | 'mean' | 'sum' that the subclass accepts ('batchmean' for KLDivLoss).
+ */
+export class _Loss<R extends string = Reduction> extends Module {
+  reduction: R;
 
-  constructor(opts: ReductionOptions = {}) {
+  constructor(
+    opts: { reduction?: string; sizeAverage?: boolean | null; reduce?: boolean | null } = {},
+    extra: readonly string[] = [],
+  ) {
     super();
-    this.reduction = resolveReduction(new.target.name, opts) as Reduction;
+    this.reduction = resolveReduction(new.target.name, opts, extra) as R;
   }
 }
 
@@ -84,7 +94,10 @@ function checkIgnoreIndex(where: string, v: unknown): number {
 }
 
 function checkClassWeight(where: string, w: Tensor | null): void {
-  if (w && w.ndim !== 1) throw new RangeError(`${where}: weight must be 1-D (one value per class), got shape ${fmtShape(w.shape)}`);
+  if (w && w.ndim !== 1)
+    throw new RangeError(
+      `${where}: weight must be 1-D (one value per class), got shape ${fmtShape(w.shape)}`,
+    );
 }
 
 /** Negative log-likelihood of log-probabilities: input (N, C, d1..dk) or (C), target (N, d1..dk) or (). */
@@ -98,7 +111,11 @@ export class NLLLoss extends _WeightedLoss {
   }
 
   override forward(input: Tensor, target: Tensor): Tensor {
-    return nllLoss(input, target, { weight: this.weight, ignoreIndex: this.ignoreIndex, reduction: this.reduction });
+    return nllLoss(input, target, {
+      weight: this.weight,
+      ignoreIndex: this.ignoreIndex,
+      reduction: this.reduction,
+    });
   }
 }
 
@@ -123,7 +140,8 @@ export class CrossEntropyLoss extends _WeightedLoss {
     checkClassWeight(where, this.weight);
     this.ignoreIndex = checkIgnoreIndex(where, opts.ignoreIndex ?? -100);
     const ls = checkNumber(where, 'labelSmoothing', opts.labelSmoothing ?? 0);
-    if (!(ls >= 0 && ls <= 1)) throw new RangeError(`${where}: label_smoothing must be between 0.0 and 1.0. Got: ${ls}`);
+    if (!(ls >= 0 && ls <= 1))
+      throw new RangeError(`${where}: label_smoothing must be between 0.0 and 1.0. Got: ${ls}`);
     this.labelSmoothing = ls;
   }
 
@@ -146,13 +164,11 @@ export interface KLDivLossOptions {
 }
 
 /** Kullback-Leibler divergence; input is log-probabilities; reduction 'batchmean' is the true KL. */
-export class KLDivLoss extends Module {
-  reduction: Reduction | 'batchmean';
+export class KLDivLoss extends _Loss<Reduction | 'batchmean'> {
   logTarget: boolean;
 
   constructor(opts: KLDivLossOptions = {}) {
-    super();
-    this.reduction = resolveReduction(new.target.name, opts, ['batchmean'] as const);
+    super(opts, ['batchmean']);
     this.logTarget = opts.logTarget ?? false;
   }
 
@@ -172,7 +188,10 @@ export class SmoothL1Loss extends _Loss {
   constructor(opts: SmoothL1LossOptions = {}) {
     super(opts);
     const beta = checkNumber(new.target.name, 'beta', opts.beta ?? 1);
-    if (beta < 0) throw new RangeError(`${new.target.name}: smooth_l1_loss does not support negative values for beta (got ${beta}).`);
+    if (beta < 0)
+      throw new RangeError(
+        `${new.target.name}: smooth_l1_loss does not support negative values for beta (got ${beta}).`,
+      );
     this.beta = beta;
   }
 
@@ -193,7 +212,10 @@ export class HuberLoss extends _Loss {
   constructor(opts: HuberLossOptions = {}) {
     super({ reduction: opts.reduction });
     const delta = checkNumber(new.target.name, 'delta', opts.delta ?? 1);
-    if (!(delta > 0)) throw new RangeError(`${new.target.name}: huber_loss does not support non-positive values for delta (got ${delta}).`);
+    if (!(delta > 0))
+      throw new RangeError(
+        `${new.target.name}: huber_loss does not support non-positive values for delta (got ${delta}).`,
+      );
     this.delta = delta;
   }
 
@@ -224,7 +246,12 @@ export class MultiMarginLoss extends _WeightedLoss {
   }
 
   override forward(input: Tensor, target: Tensor): Tensor {
-    return multiMarginLoss(input, target, { p: this.p, margin: this.margin, weight: this.weight, reduction: this.reduction });
+    return multiMarginLoss(input, target, {
+      p: this.p,
+      margin: this.margin,
+      weight: this.weight,
+      reduction: this.reduction,
+    });
   }
 }
 
@@ -239,7 +266,8 @@ export class CTCLoss extends _Loss {
   constructor(opts: CTCLossOptions = {}) {
     super({ reduction: opts.reduction });
     const blank = checkNumber(new.target.name, 'blank', opts.blank ?? 0);
-    if (!Number.isInteger(blank) || blank < 0) throw new RangeError(`${new.target.name}: blank must be a non-negative integer, got ${blank}`);
+    if (!Number.isInteger(blank) || blank < 0)
+      throw new RangeError(`${new.target.name}: blank must be a non-negative integer, got ${blank}`);
     this.blank = blank;
     this.zeroInfinity = opts.zeroInfinity ?? false;
   }
@@ -319,7 +347,12 @@ export class PoissonNLLLoss extends _Loss {
   }
 
   override forward(input: Tensor, target: Tensor): Tensor {
-    return poissonNllLoss(input, target, { logInput: this.logInput, full: this.full, eps: this.eps, reduction: this.reduction });
+    return poissonNllLoss(input, target, {
+      logInput: this.logInput,
+      full: this.full,
+      eps: this.eps,
+      reduction: this.reduction,
+    });
   }
 }
 
@@ -341,7 +374,11 @@ export class GaussianNLLLoss extends _Loss {
   }
 
   override forward(input: Tensor, target: Tensor, variance: Tensor): Tensor {
-    return gaussianNllLoss(input, target, variance, { full: this.full, eps: this.eps, reduction: this.reduction });
+    return gaussianNllLoss(input, target, variance, {
+      full: this.full,
+      eps: this.eps,
+      reduction: this.reduction,
+    });
   }
 }
 
@@ -455,27 +492,44 @@ export class TripletMarginLoss extends _Loss {
 }
 
 export interface TripletMarginWithDistanceLossOptions {
-  distanceFunction?: ((a: Tensor, b: Tensor) => Tensor) | null;
+  /** A function (a, b) => distances, or a Module computing them (registered as the child `distance_function`, as in PyTorch). Default pairwiseDistance. */
+  distanceFunction?: DistanceFunction | null;
   margin?: number;
   swap?: boolean;
   reduction?: Reduction;
 }
 
-/** max(0, margin + d(a, p) - d(a, n)) with any distance (default pairwiseDistance). */
+/**
+ * max(0, margin + d(a, p) - d(a, n)) with any distance (default the pairwise 2-norm distance).
+ * forward(anchor, positive, negative).
+ */
 export class TripletMarginWithDistanceLoss extends _Loss {
-  distanceFunction: (a: Tensor, b: Tensor) => Tensor;
   margin: number;
   swap: boolean;
+  private readonly _distance: ((a: Tensor, b: Tensor) => Tensor) | null;
 
   constructor(opts: TripletMarginWithDistanceLossOptions = {}) {
     super({ reduction: opts.reduction });
     const where = new.target.name;
-    if (opts.distanceFunction != null && typeof opts.distanceFunction !== 'function') {
-      throw new TypeError(`${where}: distanceFunction must be a function (a, b) => Tensor or null`);
+    const df = opts.distanceFunction;
+    if (df != null && typeof df !== 'function' && !isModuleLike(df)) {
+      throw new TypeError(
+        `${where}: distanceFunction must be a function (a, b) => Tensor, a Module, or null`,
+      );
     }
-    this.distanceFunction = opts.distanceFunction ?? ((a: Tensor, b: Tensor) => pairwiseDistance(a, b));
+    if (df != null && typeof df !== 'function') {
+      this.registerModule('distance_function', df as unknown as Module);
+      this._distance = null;
+    } else this._distance = df ?? null;
     this.margin = checkNumber(where, 'margin', opts.margin ?? 1);
     this.swap = opts.swap ?? false;
+  }
+
+  /** The distance in use, as a function. */
+  get distanceFunction(): (a: Tensor, b: Tensor) => Tensor {
+    const m = this._modules.get('distance_function');
+    if (m) return (a, b) => (m as unknown as { call(a: Tensor, b: Tensor): Tensor }).call(a, b);
+    return this._distance ?? ((a, b) => pairwiseDistance(a, b));
   }
 
   override forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {

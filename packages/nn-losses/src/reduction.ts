@@ -15,11 +15,17 @@ export interface ReductionOptions {
 }
 
 /** PyTorch's `_Reduction.legacy_get_string`. */
-export function legacyReduction(sizeAverage: boolean | null | undefined, reduce: boolean | null | undefined): Reduction {
+export function legacyReduction(
+  sizeAverage: boolean | null | undefined,
+  reduce: boolean | null | undefined,
+): Reduction {
   const sa = sizeAverage ?? true;
   const r = reduce ?? true;
   const ret: Reduction = sa && r ? 'mean' : r ? 'sum' : 'none';
-  warnOnce('legacy', `sizeAverage and reduce args will be deprecated, please use reduction: '${ret}' instead.`);
+  warnOnce(
+    'legacy',
+    `sizeAverage and reduce args will be deprecated, please use reduction: '${ret}' instead.`,
+  );
   return ret;
 }
 
@@ -38,15 +44,24 @@ export function resolveReduction<E extends string = never>(
 }
 
 /** Validate a reduction string (PyTorch's `_Reduction.get_enum`). */
-export function checkReduction<E extends string = never>(where: string, reduction: unknown, extra: readonly E[] = []): Reduction | E {
+export function checkReduction<E extends string = never>(
+  where: string,
+  reduction: unknown,
+  extra: readonly E[] = [],
+): Reduction | E {
   if (reduction === 'elementwise_mean') {
-    warnOnce('elementwise_mean', "reduction='elementwise_mean' is deprecated, please use reduction='mean' instead.");
+    warnOnce(
+      'elementwise_mean',
+      "reduction='elementwise_mean' is deprecated, please use reduction='mean' instead.",
+    );
     return 'mean';
   }
   if (reduction === 'none' || reduction === 'mean' || reduction === 'sum') return reduction;
   if ((extra as readonly unknown[]).includes(reduction)) return reduction as E;
   const valid = ["'none'", "'mean'", "'sum'", ...extra.map((e) => `'${e}'`)].join(', ');
-  throw new RangeError(`${where}: ${JSON.stringify(reduction)} is not a valid value for reduction (expected one of ${valid})`);
+  throw new RangeError(
+    `${where}: ${JSON.stringify(reduction)} is not a valid value for reduction (expected one of ${valid})`,
+  );
 }
 
 /** PyTorch's apply_loss_reduction. */

@@ -10,10 +10,16 @@ import type { LoopOp } from '../loops.js';
  */
 
 const UNARY_OPS = new Map<string, LoopOp>(
-  Object.entries(UNARY).map(([op, row]) => [op, { label: `unary:${op}`, arity: 1, f: row.scalar, params: true }]),
+  Object.entries(UNARY).map(([op, row]) => [
+    op,
+    { label: `unary:${op}`, arity: 1, f: row.scalar, params: true },
+  ]),
 );
 const BINARY_OPS = new Map<string, LoopOp>(
-  Object.entries(BINARY).map(([op, row]) => [op, { label: `binary:${op}`, arity: 2, f: row.scalar, params: false }]),
+  Object.entries(BINARY).map(([op, row]) => [
+    op,
+    { label: `binary:${op}`, arity: 2, f: row.scalar, params: false },
+  ]),
 );
 
 function lookup(kind: string, table: Map<string, LoopOp>, op: UnaryOp | BinaryOp): LoopOp {
@@ -34,7 +40,12 @@ export const binary: CpuKernel<'binary'> = (ctx, [out], [a, b], { op }) => {
   runMap(loop, out, [a, b]);
 };
 
-const SELECT: LoopOp = { label: 'where', arity: 3, f: (c: number, a: number, b: number) => (c !== 0 ? a : b), params: false };
+const SELECT: LoopOp = {
+  label: 'where',
+  arity: 3,
+  f: (c: number, a: number, b: number) => (c !== 0 ? a : b),
+  params: false,
+};
 
 export const where: CpuKernel<'where'> = (ctx, [out], [cond, a, b]) => {
   computeDTypes('where', [out, cond, a, b]);

@@ -7,7 +7,7 @@ import type { TypedArray } from '@kindling/ops';
  * register-blocked micro-kernel multiplies slivers with its 16 accumulators in locals. Packing
  * makes transposed and broadcast operands as fast as contiguous ones, and float64 panels avoid
  * float32->float64 conversions in the inner loop (and accumulate float32 products in float64).
- * Plain JS runs ~3.5 GFLOP/s this way on one core, vs ~0.3 for a naive triple loop.
+ * Plain JS runs ~3 GFLOP/s this way on one core (N=512 float32), vs ~0.8 for a naive triple loop.
  */
 
 export interface Operand {

@@ -56,7 +56,10 @@ function geometry(a: Im2colAttrs | Col2imAttrs, img: CpuView, col: CpuView): Geo
  * img + ox * (stride * x-stride) and the others fall outside (padding); otherwise the whole row
  * is outside. Finding [lo, hi) per row keeps bounds checks out of the inner loops.
  */
-function forEachRow(g: Geometry, row: (inside: boolean, img: number, col: number, lo: number, hi: number) => void): void {
+function forEachRow(
+  g: Geometry,
+  row: (inside: boolean, img: number, col: number, lo: number, hi: number) => void,
+): void {
   const [KD, KH, KW] = g.k;
   const [SD, SH, SW] = g.s;
   const [PD, PH, PW] = g.p;

@@ -57,7 +57,8 @@ export const softmax: CpuKernel<'softmax'> = (ctx, [out], [x], { dim, log }) => 
       }
       for (let j = 0; j < n; j++) max[j] += Math.log(sum[j]);
       for (let t = 0; t < len; t++) {
-        for (let j = 0, i = off[0] + t * sx, o = off[1] + t * so; j < n; j++, i += ix, o += io) O[o] = X[i] - max[j];
+        for (let j = 0, i = off[0] + t * sx, o = off[1] + t * so; j < n; j++, i += ix, o += io)
+          O[o] = X[i] - max[j];
       }
       return;
     }

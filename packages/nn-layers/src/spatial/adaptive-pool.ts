@@ -7,14 +7,19 @@ import { pyTuple } from './utils.js';
 function checkOutputSize(name: string, sd: number, outputSize: AdaptiveSize): void {
   const list = Array.isArray(outputSize) ? outputSize : [outputSize];
   if (Array.isArray(outputSize) && outputSize.length !== sd && !(outputSize.length === 1 && sd === 1)) {
-    throw new RangeError(`${name}: outputSize must be a number or a list of ${sd} numbers (null keeps the input size), got ${pyTuple(outputSize)}`);
+    throw new RangeError(
+      `${name}: outputSize must be a number or a list of ${sd} numbers (null keeps the input size), got ${pyTuple(outputSize)}`,
+    );
   }
   if (list.some((v) => v !== null && (!Number.isInteger(v) || (v as number) < 0))) {
-    throw new RangeError(`${name}: outputSize entries must be non-negative integers or null, got ${Array.isArray(outputSize) ? pyTuple(outputSize) : outputSize}`);
+    throw new RangeError(
+      `${name}: outputSize entries must be non-negative integers or null, got ${Array.isArray(outputSize) ? pyTuple(outputSize) : outputSize}`,
+    );
   }
 }
 
-const reprSize = (s: AdaptiveSize): string => (Array.isArray(s) ? pyTuple(s) : s === null ? 'None' : String(s));
+const reprSize = (s: AdaptiveSize): string =>
+  Array.isArray(s) ? pyTuple(s) : s === null ? 'None' : String(s);
 
 /** Shared state of the adaptive average pools. */
 export abstract class AdaptiveAvgPoolNd extends Module {
@@ -73,7 +78,11 @@ export class AdaptiveAvgPool3d extends AdaptiveAvgPoolNd {
 }
 
 /** What an adaptive max pool returns: the pooled tensor, or [values, indices] with returnIndices. */
-export type AdaptiveMaxPoolResult<R extends boolean> = R extends true ? [Tensor, Tensor] : R extends false ? Tensor : Tensor | [Tensor, Tensor];
+export type AdaptiveMaxPoolResult<R extends boolean> = R extends true
+  ? [Tensor, Tensor]
+  : R extends false
+    ? Tensor
+    : Tensor | [Tensor, Tensor];
 
 /** Keyword options of AdaptiveMaxPool1d/2d/3d. */
 export interface AdaptiveMaxPoolModuleOptions<R extends boolean = boolean> {
@@ -96,7 +105,13 @@ export abstract class AdaptiveMaxPoolNd<R extends boolean = false> extends Modul
   }
 
   override forward(input: Tensor): AdaptiveMaxPoolResult<R> {
-    return adaptiveMaxPoolNd(this._getName(), this._sd, input, this.outputSize, this.returnIndices) as AdaptiveMaxPoolResult<R>;
+    return adaptiveMaxPoolNd(
+      this._getName(),
+      this._sd,
+      input,
+      this.outputSize,
+      this.returnIndices,
+    ) as AdaptiveMaxPoolResult<R>;
   }
 
   override extraRepr(): string {

@@ -1,11 +1,21 @@
 /** Convolution layers: Conv1d/2d/3d and ConvTranspose1d/2d/3d (torch.nn.modules.conv). */
 import { fmtShape } from '@kindling/ops';
-import { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, pad, type Tensor } from '@kindling/tensor';
+import {
+  conv1d,
+  conv2d,
+  conv3d,
+  convTranspose1d,
+  convTranspose2d,
+  convTranspose3d,
+  pad,
+  type Tensor,
+} from '@kindling/tensor';
 import { Module } from '../module.js';
-import { Parameter } from '../parameter.js';
+import type { Parameter } from '../parameter.js';
 import { pyTuple } from '../repr.js';
 import { convTransposeOutputPadding } from './functional/conv.js';
-import { convBound, type FactoryOptions, uniform } from './init.js';
+import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from '../init.js';
+import { type FactoryOptions, newParam } from '../layers/factory.js';
 import { ntuple, type Size } from './utils.js';
 
 /** How a convolution pads its input: with zeros, or by reflecting, replicating or wrapping the border. */
@@ -48,11 +58,16 @@ export interface ConvTransposeModuleOptions extends FactoryOptions {
 const MODES: readonly PaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
 const CONV = [null, conv1d, conv2d, conv3d] as const;
 const CONVT = [null, convTranspose1d, convTranspose2d, convTranspose3d] as const;
-const DIMS = ['', '(N, C_in, L) or (C_in, L)', '(N, C_in, H, W) or (C_in, H, W)', '(N, C_in, D, H, W) or (C_in, D, H, W)'];
+const DIMS = [
+  '',
+  '(N, C_in, L) or (C_in, L)',
+  '(N, C_in, H, W) or (C_in, H, W)',
+  '(N, C_in, D, H, W) or (C_in, D, H, W)',
+];
 
 /** Shared state and checks of the convolution layers (PyTorch's _ConvNd). */
 export abstract class ConvNd extends Module {
-  readonly inChannels: number;
+  inChannels: number;
   readonly outChannels: number;
   readonly kernelSize: number[];
   readonly stride: number[];
@@ -86,36 +101,59 @@ export abstract class ConvNd extends Module {
     super();
     const name = this._getName();
     const groups = opts.groups ?? 1;
-    if (!Number.isInteger(inChannels) || inChannels < 0 || !Number.isInteger(outChannels) || outChannels < 0) {
-      throw new RangeError(`${name}: inChannels and outChannels must be non-negative integers, got ${inChannels} and ${outChannels}`);
+    if (
+      !Number.isInteger(inChannels) ||
+      inChannels < 0 ||
+      !Number.isInteger(outChannels) ||
+      outChannels < 0
+    ) {
+      throw new RangeError(
+        `${name}: inChannels and outChannels must be non-negative integers, got ${inChannels} and ${outChannels}`,
+      );
     }
-    if (!Number.isInteger(groups) || groups <= 0) throw new RangeError(`${name}: groups must be a positive integer, got ${groups}`);
-    if (inChannels % groups !== 0) throw new RangeError(`${name}: inChannels (${inChannels}) must be divisible by groups (${groups})`);
-    if (outChannels % groups !== 0) throw new RangeError(`${name}: outChannels (${outChannels}) must be divisible by groups (${groups})`);
+    if (!Number.isInteger(groups) || groups <= 0)
+      throw new RangeError(`${name}: groups must be a positive integer, got ${groups}`);
+    if (inChannels % groups !== 0)
+      throw new RangeError(`${name}: inChannels (${inChannels}) must be divisible by groups (${groups})`);
+    if (outChannels % groups !== 0)
+      throw new RangeError(`${name}: outChannels (${outChannels}) must be divisible by groups (${groups})`);
     const kernel = ntuple(name, 'kernelSize', kernelSize, sd);
     const stride = ntuple(name, 'stride', opts.stride ?? 1, sd);
     const dilation = ntuple(name, 'dilation', opts.dilation ?? 1, sd);
     const outputPadding = ntuple(name, 'outputPadding', opts.outputPadding ?? 0, sd);
-    if (kernel.some((k) => k <= 0)) throw new RangeError(`${name}: kernelSize must be positive, got ${pyTuple(kernel)}`);
-    if (stride.some((s) => s <= 0)) throw new RangeError(`${name}: stride must be positive, got ${pyTuple(stride)}`);
-    if (dilation.some((d) => d <= 0)) throw new RangeError(`${name}: dilation must be positive, got ${pyTuple(dilation)}`);
-    if (outputPadding.some((p) => p < 0)) throw new RangeError(`${name}: outputPadding must be non-negative, got ${pyTuple(outputPadding)}`);
+    if (kernel.some((k) => k <= 0))
+      throw new RangeError(`${name}: kernelSize must be positive, got ${pyTuple(kernel)}`);
+    if (stride.some((s) => s <= 0))
+      throw new RangeError(`${name}: stride must be positive, got ${pyTuple(stride)}`);
+    if (dilation.some((d) => d <= 0))
+      throw new RangeError(`${name}: dilation must be positive, got ${pyTuple(dilation)}`);
+    if (outputPadding.some((p) => p < 0))
+      throw new RangeError(`${name}: outputPadding must be non-negative, got ${pyTuple(outputPadding)}`);
     const p = opts.padding ?? 0;
     let padding: number[] | 'same' | 'valid';
     if (typeof p === 'string') {
-      if (p !== 'same' && p !== 'valid') throw new RangeError(`${name}: invalid padding string '${p}', should be one of 'same', 'valid'`);
-      if (opts.transposed) throw new RangeError(`${name}: padding='${p}' is not supported; padding must be a number or a list of numbers`);
-      if (p === 'same' && stride.some((s) => s !== 1)) throw new RangeError(`${name}: padding='same' is not supported for strided convolutions`);
+      if (p !== 'same' && p !== 'valid')
+        throw new RangeError(`${name}: invalid padding string '${p}', should be one of 'same', 'valid'`);
+      if (opts.transposed)
+        throw new RangeError(
+          `${name}: padding='${p}' is not supported; padding must be a number or a list of numbers`,
+        );
+      if (p === 'same' && stride.some((s) => s !== 1))
+        throw new RangeError(`${name}: padding='same' is not supported for strided convolutions`);
       padding = p;
     } else {
       padding = ntuple(name, 'padding', p, sd);
-      if (padding.some((v) => v < 0)) throw new RangeError(`${name}: padding must be non-negative, got ${pyTuple(padding)}`);
+      if (padding.some((v) => v < 0))
+        throw new RangeError(`${name}: padding must be non-negative, got ${pyTuple(padding)}`);
     }
     const mode = opts.paddingMode ?? 'zeros';
     if (!MODES.includes(mode)) {
-      throw new RangeError(`${name}: paddingMode must be one of 'zeros', 'reflect', 'replicate', 'circular', but got paddingMode='${mode}'`);
+      throw new RangeError(
+        `${name}: paddingMode must be one of 'zeros', 'reflect', 'replicate', 'circular', but got paddingMode='${mode}'`,
+      );
     }
-    if (opts.transposed && mode !== 'zeros') throw new RangeError(`${name}: only "zeros" padding mode is supported for ${name}`);
+    if (opts.transposed && mode !== 'zeros')
+      throw new RangeError(`${name}: only "zeros" padding mode is supported for ${name}`);
     this.inChannels = inChannels;
     this.outChannels = outChannels;
     this.kernelSize = kernel;
@@ -136,12 +174,29 @@ export abstract class ConvNd extends Module {
       else rev.push(padding[i], padding[i]);
     }
     this._reversedPaddingRepeatedTwice = rev;
-    const wShape = opts.transposed ? [inChannels, outChannels / groups, ...kernel] : [outChannels, inChannels / groups, ...kernel];
+    const wShape = opts.transposed
+      ? [inChannels, outChannels / groups, ...kernel]
+      : [outChannels, inChannels / groups, ...kernel];
     const factory = { device: opts.device, dtype: opts.dtype };
-    const bound = convBound(wShape);
-    this.weight = new Parameter(uniform(wShape, bound, factory));
-    if (opts.bias ?? true) this.bias = new Parameter(uniform([outChannels], bound, factory));
+    this.weight = newParam(wShape, factory);
+    if (opts.bias ?? true) this.bias = newParam([outChannels], factory);
     else this.registerParameter('bias', null);
+    this.resetParameters();
+  }
+
+  /**
+   * PyTorch's reset_parameters: kaiming_uniform_(weight, a=√5), i.e. U(-1/√fan_in, 1/√fan_in),
+   * and the bias from U(-1/√fan_in, 1/√fan_in), fan_in = weight.size(1) × ∏kernel_size.
+   */
+  resetParameters(): void {
+    kaimingUniform_(this.weight, Math.sqrt(5));
+    if (this.bias) {
+      const [fanIn] = calculateFanInAndFanOut(this.weight);
+      if (fanIn !== 0) {
+        const bound = 1 / Math.sqrt(fanIn);
+        uniform_(this.bias, -bound, bound);
+      }
+    }
   }
 
   /** The number of spatial dims. */
@@ -154,7 +209,9 @@ export abstract class ConvNd extends Module {
     const name = this._getName();
     const sd = this._sd;
     if (x.ndim !== sd + 1 && x.ndim !== sd + 2) {
-      throw new RangeError(`${name}: expected a ${sd + 1}-D (unbatched) or ${sd + 2}-D (batched) input ${DIMS[sd]}, but got a ${x.ndim}-D input of shape ${fmtShape(x.shape)}`);
+      throw new RangeError(
+        `${name}: expected a ${sd + 1}-D (unbatched) or ${sd + 2}-D (batched) input ${DIMS[sd]}, but got a ${x.ndim}-D input of shape ${fmtShape(x.shape)}`,
+      );
     }
     const c = x.shape[x.ndim - sd - 1];
     if (c !== this.inChannels) {
@@ -180,7 +237,13 @@ export abstract class ConvNd extends Module {
 
 /** Forward convolution layers (PyTorch's Conv1d/2d/3d). */
 abstract class ConvForward extends ConvNd {
-  constructor(sd: number, inChannels: number, outChannels: number, kernelSize: Size, opts: ConvModuleOptions = {}) {
+  constructor(
+    sd: number,
+    inChannels: number,
+    outChannels: number,
+    kernelSize: Size,
+    opts: ConvModuleOptions = {},
+  ) {
     super(sd, inChannels, outChannels, kernelSize, { ...opts, transposed: false });
   }
 
@@ -190,7 +253,12 @@ abstract class ConvForward extends ConvNd {
     const sd = this._sd;
     this._checkInput(x);
     const spatial = x.shape.slice(x.ndim - sd);
-    const padded = spatial.map((s, i) => s + this._reversedPaddingRepeatedTwice[2 * (sd - 1 - i)] + this._reversedPaddingRepeatedTwice[2 * (sd - 1 - i) + 1]);
+    const padded = spatial.map(
+      (s, i) =>
+        s +
+        this._reversedPaddingRepeatedTwice[2 * (sd - 1 - i)] +
+        this._reversedPaddingRepeatedTwice[2 * (sd - 1 - i) + 1],
+    );
     const effective = this.kernelSize.map((k, i) => this.dilation[i] * (k - 1) + 1);
     if (padded.some((s, i) => s < effective[i])) {
       throw new RangeError(
@@ -199,11 +267,26 @@ abstract class ConvForward extends ConvNd {
     }
     const conv = CONV[sd] as NonNullable<(typeof CONV)[1]>;
     if (this.paddingMode !== 'zeros') {
-      const mode = this.paddingMode === 'reflect' ? 'reflect' : this.paddingMode === 'replicate' ? 'replicate' : 'circular';
+      const mode =
+        this.paddingMode === 'reflect'
+          ? 'reflect'
+          : this.paddingMode === 'replicate'
+            ? 'replicate'
+            : 'circular';
       const xp = pad(x, this._reversedPaddingRepeatedTwice, { mode });
-      return conv(xp, weight, bias, { stride: this.stride, padding: 0, dilation: this.dilation, groups: this.groups });
+      return conv(xp, weight, bias, {
+        stride: this.stride,
+        padding: 0,
+        dilation: this.dilation,
+        groups: this.groups,
+      });
     }
-    return conv(x, weight, bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+    return conv(x, weight, bias, {
+      stride: this.stride,
+      padding: this.padding,
+      dilation: this.dilation,
+      groups: this.groups,
+    });
   }
 
   override forward(input: Tensor): Tensor {
@@ -254,7 +337,13 @@ export class Conv3d extends ConvForward {
 
 /** Transposed convolution layers (PyTorch's ConvTranspose1d/2d/3d). */
 abstract class ConvTransposeNd extends ConvNd {
-  constructor(sd: number, inChannels: number, outChannels: number, kernelSize: Size, opts: ConvTransposeModuleOptions = {}) {
+  constructor(
+    sd: number,
+    inChannels: number,
+    outChannels: number,
+    kernelSize: Size,
+    opts: ConvTransposeModuleOptions = {},
+  ) {
     super(sd, inChannels, outChannels, kernelSize, { ...opts, transposed: true });
   }
 
@@ -265,7 +354,15 @@ abstract class ConvTransposeNd extends ConvNd {
   _outputPaddingFor(x: Tensor, outputSize?: readonly number[] | null): number[] {
     if (outputSize === undefined || outputSize === null) return this.outputPadding;
     const padding = this.padding as number[];
-    return convTransposeOutputPadding(this._getName(), x.shape, outputSize, this.stride, padding, this.kernelSize, this.dilation);
+    return convTransposeOutputPadding(
+      this._getName(),
+      x.shape,
+      outputSize,
+      this.stride,
+      padding,
+      this.kernelSize,
+      this.dilation,
+    );
   }
 
   /**
@@ -296,7 +393,12 @@ abstract class ConvTransposeNd extends ConvNd {
  * m.call(randn(20, 16, 50)).shape; // [20, 33, 101]
  */
 export class ConvTranspose1d extends ConvTransposeNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: Size, opts: ConvTransposeModuleOptions = {}) {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: Size,
+    opts: ConvTransposeModuleOptions = {},
+  ) {
     super(1, inChannels, outChannels, kernelSize, opts);
   }
 }
@@ -309,7 +411,12 @@ export class ConvTranspose1d extends ConvTransposeNd {
  * up.call(h, [1, 16, 12, 12]).shape; // [1, 16, 12, 12] for h of shape [1, 16, 6, 6]
  */
 export class ConvTranspose2d extends ConvTransposeNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: Size, opts: ConvTransposeModuleOptions = {}) {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: Size,
+    opts: ConvTransposeModuleOptions = {},
+  ) {
     super(2, inChannels, outChannels, kernelSize, opts);
   }
 }
@@ -322,7 +429,12 @@ export class ConvTranspose2d extends ConvTransposeNd {
  * m.call(randn(20, 16, 10, 50, 100)).shape; // [20, 33, 21, 46, 97]
  */
 export class ConvTranspose3d extends ConvTransposeNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: Size, opts: ConvTransposeModuleOptions = {}) {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: Size,
+    opts: ConvTransposeModuleOptions = {},
+  ) {
     super(3, inChannels, outChannels, kernelSize, opts);
   }
 }

@@ -21,7 +21,9 @@ export class CosineSimilarity extends Module {
   }
 
   override forward(x1: Tensor, x2: Tensor): Tensor {
-    return renamed(this._getName(), 'cosine_similarity', () => cosineSimilarity(x1, x2, { dim: this.dim, eps: this.eps }));
+    return renamed(this._getName(), 'cosine_similarity', () =>
+      cosineSimilarity(x1, x2, { dim: this.dim, eps: this.eps }),
+    );
   }
 }
 
@@ -44,6 +46,8 @@ export class PairwiseDistance extends Module {
   }
 
   override forward(x1: Tensor, x2: Tensor): Tensor {
-    return renamed(this._getName(), 'pairwise_distance', () => pairwiseDistance(x1, x2, { p: this.normType, eps: this.eps, keepdim: this.keepdim }));
+    return renamed(this._getName(), 'pairwise_distance', () =>
+      pairwiseDistance(x1, x2, { p: this.normType, eps: this.eps, keepdim: this.keepdim }),
+    );
   }
 }

@@ -71,7 +71,11 @@ export class Fold extends Module {
 
   override forward(input: Tensor): Tensor {
     return renamed(this._getName(), 'fold', () =>
-      fold(input, this.outputSize, this.kernelSize, { dilation: this.dilation, padding: this.padding, stride: this.stride }),
+      fold(input, this.outputSize, this.kernelSize, {
+        dilation: this.dilation,
+        padding: this.padding,
+        stride: this.stride,
+      }),
     );
   }
 

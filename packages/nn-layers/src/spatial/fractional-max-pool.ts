@@ -5,7 +5,11 @@ import { fractionalMaxPoolNd } from './functional/fractional.js';
 import { ntuple, type Size } from './utils.js';
 
 /** What a fractional max pool returns: the pooled tensor, or [values, indices] with returnIndices. */
-export type FractionalMaxPoolResult<R extends boolean> = R extends true ? [Tensor, Tensor] : R extends false ? Tensor : Tensor | [Tensor, Tensor];
+export type FractionalMaxPoolResult<R extends boolean> = R extends true
+  ? [Tensor, Tensor]
+  : R extends false
+    ? Tensor
+    : Tensor | [Tensor, Tensor];
 
 /** Keyword options of FractionalMaxPool2d/3d: exactly one of outputSize and outputRatio. */
 export interface FractionalMaxPoolModuleOptions<R extends boolean = boolean> {
@@ -36,17 +40,22 @@ export abstract class FractionalMaxPoolNd<R extends boolean = false> extends Mod
     const name = this._getName();
     this._sd = sd;
     this.kernelSize = ntuple(name, 'kernelSize', kernelSize, sd);
-    if (this.kernelSize.some((k) => k <= 0)) throw new RangeError(`${name}: kernelSize must be positive, got [${this.kernelSize.join(', ')}]`);
+    if (this.kernelSize.some((k) => k <= 0))
+      throw new RangeError(`${name}: kernelSize must be positive, got [${this.kernelSize.join(', ')}]`);
     const hasSize = opts.outputSize !== undefined && opts.outputSize !== null;
     const hasRatio = opts.outputRatio !== undefined && opts.outputRatio !== null;
-    if (!hasSize && !hasRatio) throw new RangeError(`${name} requires specifying either an output size, or a pooling ratio`);
-    if (hasSize && hasRatio) throw new RangeError(`${name}: only one of outputSize and outputRatio may be specified`);
+    if (!hasSize && !hasRatio)
+      throw new RangeError(`${name} requires specifying either an output size, or a pooling ratio`);
+    if (hasSize && hasRatio)
+      throw new RangeError(`${name}: only one of outputSize and outputRatio may be specified`);
     this.outputSize = hasSize ? ntuple(name, 'outputSize', opts.outputSize as Size, sd) : null;
     if (hasRatio) {
       const r = opts.outputRatio as number | readonly number[];
       const ratio = typeof r === 'number' ? new Array<number>(sd).fill(r) : [...r];
       if (ratio.length !== sd || ratio.some((v) => !(v > 0 && v < 1))) {
-        throw new RangeError(`${name}: outputRatio must be between 0 and 1 (got ${typeof r === 'number' ? r : `[${r.join(', ')}]`})`);
+        throw new RangeError(
+          `${name}: outputRatio must be between 0 and 1 (got ${typeof r === 'number' ? r : `[${r.join(', ')}]`})`,
+        );
       }
       this.outputRatio = ratio;
     } else this.outputRatio = null;

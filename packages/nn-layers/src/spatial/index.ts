@@ -8,6 +8,7 @@ export * from './distance.js';
 export * from './fold.js';
 export * from './fractional-max-pool.js';
 export * from './functional/index.js';
+export * from './lazy-conv.js';
 export * from './padding.js';
 export * from './pixel-shuffle.js';
 export * from './pooling.js';

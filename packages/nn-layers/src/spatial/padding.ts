@@ -5,7 +5,7 @@
 import { fmtShape } from '@kindling/ops';
 import { pad, type PadMode, type Tensor } from '@kindling/tensor';
 import { Module } from '../module.js';
-import { pyFloat } from '../repr.js';
+import { pyRepr } from '../repr.js';
 import { pyTuple, type Size } from './utils.js';
 
 /** PyTorch's padding argument: one number for every side, or (left, right[, top, bottom[, front, back]]). */
@@ -13,8 +13,12 @@ function expandPadding(name: string, padding: Size, sd: number): number[] {
   const n = 2 * sd;
   const out = typeof padding === 'number' ? new Array<number>(n).fill(padding) : [...padding];
   if (out.length !== n || out.some((v) => !Number.isInteger(v))) {
-    const sides = ['(left, right)', '(left, right, top, bottom)', '(left, right, top, bottom, front, back)'][sd - 1];
-    throw new RangeError(`${name}: padding must be an integer or a list of ${n} integers ${sides}, got ${typeof padding === 'number' ? padding : `[${padding.join(', ')}]`}`);
+    const sides = ['(left, right)', '(left, right, top, bottom)', '(left, right, top, bottom, front, back)'][
+      sd - 1
+    ];
+    throw new RangeError(
+      `${name}: padding must be an integer or a list of ${n} integers ${sides}, got ${typeof padding === 'number' ? padding : `[${padding.join(', ')}]`}`,
+    );
   }
   return out;
 }
@@ -38,7 +42,9 @@ export abstract class PadNd extends Module {
     const sd = this._sd;
     if (this.mode === 'constant') {
       if (x.ndim < sd) {
-        throw new RangeError(`${name}: expected an input with at least ${sd} dims to pad its last ${sd}, but got a ${x.ndim}-D input of shape ${fmtShape(x.shape)}`);
+        throw new RangeError(
+          `${name}: expected an input with at least ${sd} dims to pad its last ${sd}, but got a ${x.ndim}-D input of shape ${fmtShape(x.shape)}`,
+        );
       }
       return;
     }
@@ -63,7 +69,9 @@ export abstract class PadNd extends Module {
         );
       }
       if (this.mode === 'replicate' && size === 0 && (before > 0 || after > 0)) {
-        throw new RangeError(`${name}: cannot replicate-pad the empty dim ${d} of input of shape ${fmtShape(x.shape)}`);
+        throw new RangeError(
+          `${name}: cannot replicate-pad the empty dim ${d} of input of shape ${fmtShape(x.shape)}`,
+        );
       }
     }
   }
@@ -88,7 +96,8 @@ export abstract class ConstantPadNd extends PadNd {
 
   constructor(sd: number, padding: Size, value: number) {
     super(sd, padding, 'constant');
-    if (typeof value !== 'number') throw new TypeError(`${this._getName()}: value must be a number, got ${typeof value}`);
+    if (typeof value !== 'number')
+      throw new TypeError(`${this._getName()}: value must be a number, got ${typeof value}`);
     this.value = value;
   }
 
@@ -97,7 +106,7 @@ export abstract class ConstantPadNd extends PadNd {
   }
 
   override extraRepr(): string {
-    return `padding=${pyTuple(this.padding)}, value=${pyFloat(this.value)}`;
+    return `padding=${pyTuple(this.padding)}, value=${pyRepr(this.value)}`;
   }
 }
 

@@ -5,7 +5,8 @@ import { channelShuffle, pixelShuffle, pixelUnshuffle } from './functional/pixel
 import { renamed } from './utils.js';
 
 function positiveInt(name: string, what: string, v: number): number {
-  if (!Number.isInteger(v) || v <= 0) throw new RangeError(`${name}: ${what} must be a positive integer, got ${v}`);
+  if (!Number.isInteger(v) || v <= 0)
+    throw new RangeError(`${name}: ${what} must be a positive integer, got ${v}`);
   return v;
 }
 

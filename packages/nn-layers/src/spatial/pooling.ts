@@ -6,7 +6,11 @@ import { avgPool1d, avgPool2d, avgPool3d, lpPoolNd, maxUnpoolNd } from './functi
 import { ntuple, pyTuple, type Size, spatialRank } from './utils.js';
 
 /** What a max pool returns: the pooled tensor, or [values, indices] with returnIndices. */
-export type MaxPoolResult<R extends boolean> = R extends true ? [Tensor, Tensor] : R extends false ? Tensor : Tensor | [Tensor, Tensor];
+export type MaxPoolResult<R extends boolean> = R extends true
+  ? [Tensor, Tensor]
+  : R extends false
+    ? Tensor
+    : Tensor | [Tensor, Tensor];
 
 /** Keyword options of MaxPool1d/2d/3d. */
 export interface MaxPoolModuleOptions<R extends boolean = boolean> {
@@ -262,7 +266,10 @@ export abstract class LPPoolNd extends Module {
   }
 
   override forward(input: Tensor): Tensor {
-    return lpPoolNd(this._getName(), this._sd, input, this.normType, this.kernelSize, { stride: this.stride, ceilMode: this.ceilMode });
+    return lpPoolNd(this._getName(), this._sd, input, this.normType, this.kernelSize, {
+      stride: this.stride,
+      ceilMode: this.ceilMode,
+    });
   }
 
   override extraRepr(): string {
@@ -338,7 +345,11 @@ export abstract class MaxUnpoolNd extends Module {
    *   (in − 1)·stride − 2·padding + kernel_size per dim
    */
   override forward(input: Tensor, indices: Tensor, outputSize?: readonly number[] | null): Tensor {
-    return maxUnpoolNd(this._getName(), this._sd, input, indices, this.kernelSize, { stride: this.stride, padding: this.padding, outputSize });
+    return maxUnpoolNd(this._getName(), this._sd, input, indices, this.kernelSize, {
+      stride: this.stride,
+      padding: this.padding,
+      outputSize,
+    });
   }
 
   override extraRepr(): string {

@@ -71,7 +71,9 @@ export class Upsample extends Module {
  * new UpsamplingNearest2d({ scaleFactor: 2 }).call(randn(1, 1, 2, 2)).shape; // [1, 1, 4, 4]
  */
 export class UpsamplingNearest2d extends Upsample {
-  constructor(opts: { size?: number | readonly number[] | null; scaleFactor?: number | readonly number[] | null } = {}) {
+  constructor(
+    opts: { size?: number | readonly number[] | null; scaleFactor?: number | readonly number[] | null } = {},
+  ) {
     super({ size: opts.size, scaleFactor: opts.scaleFactor, mode: 'nearest' });
   }
 }
@@ -83,7 +85,9 @@ export class UpsamplingNearest2d extends Upsample {
  * new UpsamplingBilinear2d({ scaleFactor: 2 }).call(randn(1, 1, 2, 2)).shape; // [1, 1, 4, 4]
  */
 export class UpsamplingBilinear2d extends Upsample {
-  constructor(opts: { size?: number | readonly number[] | null; scaleFactor?: number | readonly number[] | null } = {}) {
+  constructor(
+    opts: { size?: number | readonly number[] | null; scaleFactor?: number | readonly number[] | null } = {},
+  ) {
     super({ size: opts.size, scaleFactor: opts.scaleFactor, mode: 'bilinear', alignCorners: true });
   }
 }

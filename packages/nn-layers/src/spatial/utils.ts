@@ -19,7 +19,9 @@ export function ntuple(where: string, name: string, v: Size, n: number): number[
 /** Check that every entry is at least `min`. */
 export function checkAtLeast(where: string, name: string, v: readonly number[], min: number): void {
   if (v.some((x) => x < min)) {
-    throw new RangeError(`${where}: ${name} must be ${min === 0 ? 'non-negative' : min === 1 ? 'positive' : `at least ${min}`}, got ${pyTuple(v)}`);
+    throw new RangeError(
+      `${where}: ${name} must be ${min === 0 ? 'non-negative' : min === 1 ? 'positive' : `at least ${min}`}, got ${pyTuple(v)}`,
+    );
   }
 }
 
@@ -30,7 +32,8 @@ export function checkAtLeast(where: string, name: string, v: readonly number[], 
 export function spatialRank(where: string, x: Tensor, sd: number, names?: string): boolean {
   if (x.ndim === sd + 2) return true;
   if (x.ndim === sd + 1) return false;
-  const dims = names ?? ['', '(N, C, L) or (C, L)', '(N, C, H, W) or (C, H, W)', '(N, C, D, H, W) or (C, D, H, W)'][sd];
+  const dims =
+    names ?? ['', '(N, C, L) or (C, L)', '(N, C, H, W) or (C, H, W)', '(N, C, D, H, W) or (C, D, H, W)'][sd];
   throw new RangeError(
     `${where}: expected a ${sd + 1}-D (unbatched) or ${sd + 2}-D (batched) input ${dims}, but got a ${x.ndim}-D input of shape ${fmtShape(x.shape)}`,
   );
@@ -53,7 +56,8 @@ export function renamed<T>(name: string, op: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof Error && e.message.startsWith(`${op}: `)) e.message = `${name}: ${e.message.slice(op.length + 2)}`;
+    if (e instanceof Error && e.message.startsWith(`${op}: `))
+      e.message = `${name}: ${e.message.slice(op.length + 2)}`;
     throw e;
   }
 }

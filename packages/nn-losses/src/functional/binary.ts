@@ -1,5 +1,13 @@
 import type { Tensor } from '@kindling/tensor';
-import { broadcastShapes, fmtShape, like, readSync, requireFloat, requireTensor, sameShape } from '../common.js';
+import {
+  broadcastShapes,
+  fmtShape,
+  like,
+  readSync,
+  requireFloat,
+  requireTensor,
+  sameShape,
+} from '../common.js';
 import { customOp } from '../custom-grad.js';
 import { applyReduction, type ReductionOptions, resolveReduction } from '../reduction.js';
 
@@ -16,7 +24,9 @@ export interface BCEWithLogitsOptions extends BCEOptions {
 function checkBroadcastsTo(where: string, name: string, t: Tensor, shape: readonly number[]): void {
   const b = broadcastShapes(where, t.shape, shape);
   if (!sameShape(b, shape)) {
-    throw new RangeError(`${where}: ${name} of shape ${fmtShape(t.shape)} cannot be broadcast to the input's shape ${fmtShape(shape)}`);
+    throw new RangeError(
+      `${where}: ${name} of shape ${fmtShape(t.shape)} cannot be broadcast to the input's shape ${fmtShape(shape)}`,
+    );
   }
 }
 
@@ -46,7 +56,8 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BCEOptio
   if (xs) {
     for (let i = 0; i < xs.length; i++) {
       const v = xs[i];
-      if (!(v >= 0 && v <= 1)) throw new RangeError(`${where}: all elements of input should be between 0 and 1 (found ${v})`);
+      if (!(v >= 0 && v <= 1))
+        throw new RangeError(`${where}: all elements of input should be between 0 and 1 (found ${v})`);
     }
   }
   const t = like(target, input);
@@ -55,7 +66,10 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BCEOptio
     'BinaryCrossEntropyBackward0',
     [input, target],
     () => {
-      const l = t.sub(1).mul(input.neg().log1p().clamp(-100)).sub(t.mul(input.log().clamp(-100)));
+      const l = t
+        .sub(1)
+        .mul(input.neg().log1p().clamp(-100))
+        .sub(t.mul(input.log().clamp(-100)));
       return w ? l.mul(w) : l;
     },
     (g) => {
@@ -85,7 +99,11 @@ export function logSigmoid(x: Tensor): Tensor {
  * F.binary_cross_entropy_with_logits: (1 - t) x + (1 + (p - 1) t) softplus(-x), times weight;
  * stable for any logit, with PyTorch's closed-form gradients.
  */
-export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: BCEWithLogitsOptions = {}): Tensor {
+export function binaryCrossEntropyWithLogits(
+  input: Tensor,
+  target: Tensor,
+  opts: BCEWithLogitsOptions = {},
+): Tensor {
   const where = 'binaryCrossEntropyWithLogits';
   requireTensor(where, 'input', input);
   requireTensor(where, 'target', target);
@@ -93,7 +111,9 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts
   requireFloat(where, 'target', target);
   const reduction = resolveReduction(where, opts);
   if (!sameShape(input.shape, target.shape)) {
-    throw new RangeError(`${where}: Target size (${fmtShape(target.shape)}) must be the same as input size (${fmtShape(input.shape)})`);
+    throw new RangeError(
+      `${where}: Target size (${fmtShape(target.shape)}) must be the same as input size (${fmtShape(input.shape)})`,
+    );
   }
   for (const [name, v] of [
     ['weight', opts.weight],
@@ -113,7 +133,11 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts
     () => {
       const sp = softplus(input.neg());
       const lw = pw ? pw.sub(1).mul(t).add(1) : null;
-      let l = t.neg().add(1).mul(input).add(lw ? lw.mul(sp) : sp);
+      let l = t
+        .neg()
+        .add(1)
+        .mul(input)
+        .add(lw ? lw.mul(sp) : sp);
       if (w) l = l.mul(w);
       return l;
     },

@@ -1,6 +1,15 @@
 import type { Tensor } from '@kindling/tensor';
-import { fmtShape, isFloat, like, readSync, requireFloat, requireIndex, requireTensor, sameShape } from '../common.js';
-import { applyReduction, type Reduction, type ReductionOptions, resolveReduction } from '../reduction.js';
+import {
+  fmtShape,
+  isFloat,
+  like,
+  readSync,
+  requireFloat,
+  requireIndex,
+  requireTensor,
+  sameShape,
+} from '../common.js';
+import { type Reduction, type ReductionOptions, resolveReduction } from '../reduction.js';
 
 export interface NLLLossOptions extends ReductionOptions {
   /** A manual rescaling weight per class (1-D, C elements). */
@@ -30,7 +39,8 @@ function checkWeight(where: string, weight: Tensor | null | undefined, C: number
  * (N, d1..dk).
  */
 function checkClassTarget(where: string, input: Tensor, target: Tensor): void {
-  if (input.ndim < 1) throw new RangeError(`${where}: input tensor should be 1D or more (got a 0-dim tensor)`);
+  if (input.ndim < 1)
+    throw new RangeError(`${where}: input tensor should be 1D or more (got a 0-dim tensor)`);
   requireIndex(where, 'target', target);
   if (input.ndim === 1) {
     if (target.ndim !== 0) {
@@ -89,7 +99,11 @@ function nllParts(logp: Tensor, target: Tensor, weight: Tensor | null, ignoreInd
   const w = weight ? like(weight, logp).gather(0, safe).where(keep, 0) : keep.to(logp.dtype);
   // where (not a product with 0) so an ignored -inf log-probability cannot make a NaN
   const loss = (weight ? picked.mul(w) : picked).neg().where(keep, 0);
-  return { loss: loss.reshape(target.shape), weights: w.reshape(target.shape), ignored: keep.logicalNot().reshape(target.shape) };
+  return {
+    loss: loss.reshape(target.shape),
+    weights: w.reshape(target.shape),
+    ignored: keep.logicalNot().reshape(target.shape),
+  };
 }
 
 function reduceNll(parts: NllParts, reduction: Reduction): Tensor {
@@ -129,7 +143,8 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   if (typeof ls !== 'number' || !(ls >= 0 && ls <= 1)) {
     throw new RangeError(`${where}: label_smoothing must be between 0.0 and 1.0. Got: ${ls}`);
   }
-  if (input.ndim < 1) throw new RangeError(`${where}: input tensor should be 1D or more (got a 0-dim tensor)`);
+  if (input.ndim < 1)
+    throw new RangeError(`${where}: input tensor should be 1D or more (got a 0-dim tensor)`);
   const classDim = input.ndim === 1 ? 0 : 1;
   const C = input.shape[classDim];
   checkWeight(where, opts.weight, C);
@@ -142,7 +157,8 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
         `${where}: a target of the input's shape ${fmtShape(input.shape)} holds class probabilities and must be floating point, got ${target.dtype}`,
       );
     }
-    if (ignoreIndex >= 0) throw new RangeError(`${where}: ignore_index is not supported for floating point target`);
+    if (ignoreIndex >= 0)
+      throw new RangeError(`${where}: ignore_index is not supported for floating point target`);
     const logp = input.logSoftmax(classDim);
     let p = like(target, input);
     if (ls > 0) p = p.mul(1 - ls).add(ls / C);
@@ -150,7 +166,10 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
     if (weight) prod = prod.mul(weight.reshape(input.shape.map((s, i) => (i === classDim ? C : 1))));
     if (reduction === 'none') return prod.sum(classDim).neg();
     if (reduction === 'sum') return prod.sum().neg();
-    return prod.sum().neg().div(input.numel() / C);
+    return prod
+      .sum()
+      .neg()
+      .div(input.numel() / C);
   }
 
   if (isFloat(target)) {

@@ -40,8 +40,10 @@ function readLengths(where: string, name: string, x: Lengths, expected: number):
   let vals: number[];
   if (typeof x === 'number') vals = [x];
   else if (isTensor(x)) {
-    if (x.dtype !== 'int32') throw new TypeError(`${where}: ${name} must be integral (int32), got ${x.dtype}`);
-    if (x.ndim > 1) throw new RangeError(`${where}: ${name} must be 0-D or 1-D, got shape ${fmtShape(x.shape)}`);
+    if (x.dtype !== 'int32')
+      throw new TypeError(`${where}: ${name} must be integral (int32), got ${x.dtype}`);
+    if (x.ndim > 1)
+      throw new RangeError(`${where}: ${name} must be 0-D or 1-D, got shape ${fmtShape(x.shape)}`);
     const d = readSync(x);
     if (!d) throw new Error(`${where}: ${name} must be readable synchronously (a cpu tensor or an array)`);
     vals = Array.from(d, Number);
@@ -52,7 +54,9 @@ function readLengths(where: string, name: string, x: Lengths, expected: number):
     if (v < 0) throw new RangeError(`${where}: ${name} must be non-negative, got ${v}`);
   }
   if (vals.length !== expected) {
-    throw new RangeError(`${where}: ${name} must be of size batch_size (${expected}), got ${vals.length} value(s)`);
+    throw new RangeError(
+      `${where}: ${name} must be of size batch_size (${expected}), got ${vals.length} value(s)`,
+    );
   }
   return vals;
 }
@@ -166,7 +170,9 @@ export function ctcLoss(
   const zeroInfinity = opts.zeroInfinity ?? false;
   const batched = logProbs.ndim === 3;
   if (!batched && logProbs.ndim !== 2) {
-    throw new RangeError(`${where}: logProbs must be (T, N, C) or unbatched (T, C), got shape ${fmtShape(logProbs.shape)}`);
+    throw new RangeError(
+      `${where}: logProbs must be (T, N, C) or unbatched (T, C), got shape ${fmtShape(logProbs.shape)}`,
+    );
   }
   const T = logProbs.shape[0];
   const B = batched ? logProbs.shape[1] : 1;
@@ -178,7 +184,9 @@ export function ctcLoss(
   const tl = readLengths(where, 'targetLengths', targetLengths, B);
   for (let b = 0; b < B; b++) {
     if (il[b] > T) {
-      throw new RangeError(`${where}: Expected inputLengths to have value at most ${T}, but got value ${il[b]} (sample ${b})`);
+      throw new RangeError(
+        `${where}: Expected inputLengths to have value at most ${T}, but got value ${il[b]} (sample ${b})`,
+      );
     }
   }
   const td = readSync(targets);
@@ -186,9 +194,14 @@ export function ctcLoss(
   // where each sample's labels start in the flat targets
   const offsets: number[] = [];
   if (!batched) {
-    if (targets.ndim !== 1) throw new RangeError(`${where}: unbatched targets must be 1-D (S), got shape ${fmtShape(targets.shape)}`);
+    if (targets.ndim !== 1)
+      throw new RangeError(
+        `${where}: unbatched targets must be 1-D (S), got shape ${fmtShape(targets.shape)}`,
+      );
     if (targets.shape[0] < tl[0]) {
-      throw new RangeError(`${where}: target length ${tl[0]} is longer than the targets tensor (${targets.shape[0]} labels)`);
+      throw new RangeError(
+        `${where}: target length ${tl[0]} is longer than the targets tensor (${targets.shape[0]} labels)`,
+      );
     }
     offsets.push(0);
   } else if (targets.ndim === 1) {
@@ -204,7 +217,9 @@ export function ctcLoss(
     }
   } else if (targets.ndim === 2) {
     if (targets.shape[0] !== B) {
-      throw new RangeError(`${where}: padded targets must be (N, S) with N = ${B}, got shape ${fmtShape(targets.shape)}`);
+      throw new RangeError(
+        `${where}: padded targets must be (N, S) with N = ${B}, got shape ${fmtShape(targets.shape)}`,
+      );
     }
     const maxLen = Math.max(0, ...tl);
     if (targets.shape[1] < maxLen) {
@@ -214,13 +229,16 @@ export function ctcLoss(
     }
     for (let b = 0; b < B; b++) offsets.push(b * targets.shape[1]);
   } else {
-    throw new RangeError(`${where}: targets must be (N, S) padded or 1-D concatenated, got shape ${fmtShape(targets.shape)}`);
+    throw new RangeError(
+      `${where}: targets must be (N, S) padded or 1-D concatenated, got shape ${fmtShape(targets.shape)}`,
+    );
   }
   const labels: number[][] = [];
   for (let b = 0; b < B; b++) {
     const row = Array.from({ length: tl[b] }, (_, i) => Number(td[offsets[b] + i]));
     for (const v of row) {
-      if (v < 0 || v >= C) throw new RangeError(`${where}: target label ${v} of sample ${b} is out of range [0, ${C})`);
+      if (v < 0 || v >= C)
+        throw new RangeError(`${where}: target label ${v} of sample ${b} is out of range [0, ${C})`);
     }
     if (tl[b] > il[b] && !zeroInfinity) {
       throw new RangeError(
@@ -231,7 +249,10 @@ export function ctcLoss(
   }
 
   const lpData = readSync(logProbs);
-  if (!lpData) throw new Error(`${where}: logProbs must be readable synchronously (a cpu tensor); move it with toAsync('cpu') first`);
+  if (!lpData)
+    throw new Error(
+      `${where}: logProbs must be readable synchronously (a cpu tensor); move it with toAsync('cpu') first`,
+    );
   const needGrad = logProbs.requiresGrad;
   const { nll, grad } = ctcCore(lpData, T, B, C, (b) => labels[b], il, blank, needGrad);
   const inf = Array.from(nll, (v) => v === Number.POSITIVE_INFINITY);
@@ -261,7 +282,10 @@ export function ctcLoss(
   );
 
   if (reduction === 'mean') {
-    const denom = tensor(Float32Array.from(tl, (v) => Math.max(v, 1)), { shape: [B], dtype, device });
+    const denom = tensor(
+      Float32Array.from(tl, (v) => Math.max(v, 1)),
+      { shape: [B], dtype, device },
+    );
     return losses.div(denom).mean();
   }
   if (reduction === 'sum') return losses.sum();

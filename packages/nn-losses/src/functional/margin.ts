@@ -1,6 +1,21 @@
 import { arange, type Tensor } from '@kindling/tensor';
-import { broadcastShapes, fmtShape, isFloat, like, readSync, requireFloat, requireIndex, requireTensor } from '../common.js';
-import { applyReduction, checkReduction, type Reduction, type ReductionOptions, resolveReduction } from '../reduction.js';
+import {
+  broadcastShapes,
+  fmtShape,
+  isFloat,
+  like,
+  readSync,
+  requireFloat,
+  requireIndex,
+  requireTensor,
+} from '../common.js';
+import {
+  applyReduction,
+  checkReduction,
+  type Reduction,
+  type ReductionOptions,
+  resolveReduction,
+} from '../reduction.js';
 import { logSigmoid, softplus } from './binary.js';
 
 export interface MarginOptions extends ReductionOptions {
@@ -12,7 +27,12 @@ function floatTarget(target: Tensor, ref: Tensor): Tensor {
 }
 
 /** F.margin_ranking_loss: max(0, -y (x1 - x2) + margin). */
-export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor, opts: MarginOptions = {}): Tensor {
+export function marginRankingLoss(
+  input1: Tensor,
+  input2: Tensor,
+  target: Tensor,
+  opts: MarginOptions = {},
+): Tensor {
   const where = 'marginRankingLoss';
   requireTensor(where, 'input1', input1);
   requireTensor(where, 'input2', input2);
@@ -27,7 +47,11 @@ export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor
   }
   broadcastShapes(where, broadcastShapes(where, input1.shape, input2.shape), target.shape);
   const y = floatTarget(target, input1);
-  const loss = y.neg().mul(input1.sub(input2)).add(opts.margin ?? 0).clamp(0);
+  const loss = y
+    .neg()
+    .mul(input1.sub(input2))
+    .add(opts.margin ?? 0)
+    .clamp(0);
   return applyReduction(loss, reduction);
 }
 
@@ -69,10 +93,14 @@ export function multilabelSoftMarginLoss(input: Tensor, target: Tensor, opts: We
   requireTensor(where, 'target', target);
   requireFloat(where, 'input', input);
   const reduction = resolveReduction(where, opts);
-  if (input.ndim < 1) throw new RangeError(`${where}: expected an input of at least 1 dim (C) or (N, C), got a 0-dim tensor`);
+  if (input.ndim < 1)
+    throw new RangeError(`${where}: expected an input of at least 1 dim (C) or (N, C), got a 0-dim tensor`);
   broadcastShapes(where, input.shape, target.shape);
   const y = floatTarget(target, input);
-  let loss = y.mul(logSigmoid(input)).add(y.neg().add(1).mul(logSigmoid(input.neg()))).neg();
+  let loss = y
+    .mul(logSigmoid(input))
+    .add(y.neg().add(1).mul(logSigmoid(input.neg())))
+    .neg();
   if (opts.weight != null) {
     requireTensor(where, 'weight', opts.weight);
     requireFloat(where, 'weight', opts.weight);
@@ -108,25 +136,32 @@ export function multiMarginLoss(input: Tensor, target: Tensor, opts: MultiMargin
   requireIndex(where, 'target', target);
   const nd = input.ndim;
   if (!((nd === 2 && input.shape[1] !== 0) || (nd === 1 && input.shape[0] !== 0) || nd === 0)) {
-    throw new RangeError(`${where}: Expected non-empty vector or matrix with optional 0-dim batch size, but got: ${fmtShape(input.shape)}`);
+    throw new RangeError(
+      `${where}: Expected non-empty vector or matrix with optional 0-dim batch size, but got: ${fmtShape(input.shape)}`,
+    );
   }
   const nframe = nd <= 1 ? 1 : input.shape[0];
   const C = nd === 0 ? 1 : input.shape[nd - 1];
   if (target.ndim > 1 || target.numel() !== nframe) {
-    throw new RangeError(`${where}: inconsistent target size, expected ${nframe} but got ${fmtShape(target.shape)}`);
+    throw new RangeError(
+      `${where}: inconsistent target size, expected ${nframe} but got ${fmtShape(target.shape)}`,
+    );
   }
   const weight = opts.weight ?? null;
   if (weight) {
     requireTensor(where, 'weight', weight);
     requireFloat(where, 'weight', weight);
     if (weight.ndim > 1 || weight.numel() !== C) {
-      throw new RangeError(`${where}: inconsistent weight size, expected ${C} but got ${fmtShape(weight.shape)}`);
+      throw new RangeError(
+        `${where}: inconsistent weight size, expected ${C} but got ${fmtShape(weight.shape)}`,
+      );
     }
   }
   const ys = readSync(target);
   if (ys) {
     for (let i = 0; i < ys.length; i++) {
-      if (ys[i] < 0 || ys[i] >= C) throw new RangeError(`${where}: target ${ys[i]} is out of range [0, ${C})`);
+      if (ys[i] < 0 || ys[i] >= C)
+        throw new RangeError(`${where}: target ${ys[i]} is out of range [0, ${C})`);
     }
   }
   const x = input.reshape([nframe, C]);
@@ -135,7 +170,13 @@ export function multiMarginLoss(input: Tensor, target: Tensor, opts: MultiMargin
   const z = xy.neg().add(margin).add(x);
   let h = z.relu();
   if (p === 2) h = h.mul(h);
-  if (weight) h = h.mul(like(weight, input).reshape([C]).gather(0, y.reshape([nframe])).unsqueeze(1));
+  if (weight)
+    h = h.mul(
+      like(weight, input)
+        .reshape([C])
+        .gather(0, y.reshape([nframe]))
+        .unsqueeze(1),
+    );
   const notTarget = arange(0, C, { device: input.device }).reshape([1, C]).ne(y);
   let loss = h.where(notTarget, 0).sum(1).div(C);
   if (reduction === 'none') return target.ndim === 0 ? loss.reshape([]) : loss;
@@ -156,7 +197,9 @@ export function multilabelMarginLoss(input: Tensor, target: Tensor, opts: Reduct
   requireIndex(where, 'target', target);
   const nd = input.ndim;
   if (!((nd === 2 && input.shape[1] !== 0) || (nd === 1 && input.shape[0] !== 0) || nd === 0)) {
-    throw new RangeError(`${where}: Expected non-empty vector or matrix with optional 0-dim batch size, but got: ${fmtShape(input.shape)}`);
+    throw new RangeError(
+      `${where}: Expected non-empty vector or matrix with optional 0-dim batch size, but got: ${fmtShape(input.shape)}`,
+    );
   }
   let nframe: number;
   let C: number;
@@ -164,19 +207,24 @@ export function multilabelMarginLoss(input: Tensor, target: Tensor, opts: Reduct
     nframe = 1;
     C = nd === 0 ? 1 : input.shape[0];
     if (target.ndim > 1 || target.numel() !== C) {
-      throw new RangeError(`${where}: inconsistent target size ${fmtShape(target.shape)} for input of size ${fmtShape(input.shape)}`);
+      throw new RangeError(
+        `${where}: inconsistent target size ${fmtShape(target.shape)} for input of size ${fmtShape(input.shape)}`,
+      );
     }
   } else {
     nframe = input.shape[0];
     C = input.shape[1];
     if (target.ndim !== 2 || target.shape[0] !== nframe || target.shape[1] !== C) {
-      throw new RangeError(`${where}: inconsistent target size ${fmtShape(target.shape)} for input of size ${fmtShape(input.shape)}`);
+      throw new RangeError(
+        `${where}: inconsistent target size ${fmtShape(target.shape)} for input of size ${fmtShape(input.shape)}`,
+      );
     }
   }
   const ys = readSync(target);
   if (ys) {
     for (let i = 0; i < ys.length; i++) {
-      if (ys[i] < -1 || ys[i] >= C) throw new RangeError(`${where}: target value ${ys[i]} is out of range [-1, ${C})`);
+      if (ys[i] < -1 || ys[i] >= C)
+        throw new RangeError(`${where}: target value ${ys[i]} is out of range [-1, ${C})`);
     }
   }
   const x = input.reshape([nframe, C]);
@@ -185,7 +233,10 @@ export function multilabelMarginLoss(input: Tensor, target: Tensor, opts: Reduct
   const valid = y.ne(-1).to('int32').cumprod(1).ne(0); // [N, C] over target slots
   const classes = arange(0, C, { device: input.device });
   // hits[n, slot, c]: slot holds class c and is valid
-  const hits = y.unsqueeze(2).eq(classes.reshape([1, 1, C])).logicalAnd(valid.unsqueeze(2));
+  const hits = y
+    .unsqueeze(2)
+    .eq(classes.reshape([1, 1, C]))
+    .logicalAnd(valid.unsqueeze(2));
   const count = hits.to(input.dtype).sum(1); // [N, C] times class c is a target
   const isTarget = hits.any(1); // [N, C]
   // z[n, j, i] = 1 - x[n, j] + x[n, i] for target j and non-target i
@@ -198,7 +249,12 @@ export function multilabelMarginLoss(input: Tensor, target: Tensor, opts: Reduct
 }
 
 /** F.cosine_embedding_loss: 1 - cos(x1, x2) where y = 1, max(0, cos - margin) where y = -1. */
-export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor, opts: MarginOptions = {}): Tensor {
+export function cosineEmbeddingLoss(
+  input1: Tensor,
+  input2: Tensor,
+  target: Tensor,
+  opts: MarginOptions = {},
+): Tensor {
   const where = 'cosineEmbeddingLoss';
   requireTensor(where, 'input1', input1);
   requireTensor(where, 'input2', input2);
@@ -207,7 +263,8 @@ export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tens
   requireFloat(where, 'input2', input2);
   const reduction = resolveReduction(where, opts);
   const td = target.ndim;
-  if (td !== 0 && td !== 1) throw new RangeError(`${where}: 0D or 1D target tensor expected, multi-target not supported`);
+  if (td !== 0 && td !== 1)
+    throw new RangeError(`${where}: 0D or 1D target tensor expected, multi-target not supported`);
   if (td === 1 && (input1.ndim !== 2 || input2.ndim !== 2)) {
     throw new RangeError(
       `${where}: 1D target tensor expects 2D input tensors, but found inputs with sizes ${fmtShape(input1.shape)} and ${fmtShape(input2.shape)}.`,
@@ -233,7 +290,10 @@ export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tens
 /** F.pairwise_distance: ||x1 - x2 + eps||_p over the last dim. */
 export function pairwiseDistance(x1: Tensor, x2: Tensor, p = 2, eps = 1e-6, keepdim = false): Tensor {
   const nd = Math.max(x1.ndim, x2.ndim);
-  return x1.sub(x2).add(eps).norm(p, nd - 1, keepdim);
+  return x1
+    .sub(x2)
+    .add(eps)
+    .norm(p, nd - 1, keepdim);
 }
 
 export interface TripletMarginOptions extends ReductionOptions {
@@ -257,7 +317,12 @@ function checkTripletDims(where: string, a: Tensor, p: Tensor, n: Tensor): void 
 }
 
 /** F.triplet_margin_loss: max(0, margin + d(a, p) - d(a, n)) with the p-norm pairwise distance. */
-export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, opts: TripletMarginOptions = {}): Tensor {
+export function tripletMarginLoss(
+  anchor: Tensor,
+  positive: Tensor,
+  negative: Tensor,
+  opts: TripletMarginOptions = {},
+): Tensor {
   const where = 'tripletMarginLoss';
   checkTripletDims(where, anchor, positive, negative);
   requireFloat(where, 'anchor', anchor);
@@ -267,13 +332,23 @@ export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Te
   const dPos = pairwiseDistance(anchor, positive, p, eps);
   let dNeg = pairwiseDistance(anchor, negative, p, eps);
   if (opts.swap) dNeg = dNeg.minimum(pairwiseDistance(positive, negative, p, eps));
-  const loss = dPos.add(opts.margin ?? 1).sub(dNeg).clamp(0);
+  const loss = dPos
+    .add(opts.margin ?? 1)
+    .sub(dNeg)
+    .clamp(0);
   return applyReduction(loss, reduction);
+}
+
+/** A distance between two batches of embeddings: a function, or a module called as `m.call(a, b)`. */
+export type DistanceFunction = ((a: Tensor, b: Tensor) => Tensor) | { call(a: Tensor, b: Tensor): Tensor };
+
+export function isModuleLike(x: unknown): x is { call(a: Tensor, b: Tensor): Tensor } {
+  return !!x && typeof x === 'object' && typeof (x as { call?: unknown }).call === 'function';
 }
 
 export interface TripletMarginWithDistanceOptions {
   /** A distance between two batches of embeddings (default pairwiseDistance). */
-  distanceFunction?: ((a: Tensor, b: Tensor) => Tensor) | null;
+  distanceFunction?: DistanceFunction | null;
   margin?: number;
   swap?: boolean;
   reduction?: Reduction;
@@ -289,10 +364,18 @@ export function tripletMarginWithDistanceLoss(
   const where = 'tripletMarginWithDistanceLoss';
   const reduction = checkReduction(where, opts.reduction ?? 'mean');
   checkTripletDims(where, anchor, positive, negative);
-  const dist = opts.distanceFunction ?? ((a: Tensor, b: Tensor) => pairwiseDistance(a, b));
+  const df = opts.distanceFunction;
+  if (df != null && typeof df !== 'function' && !isModuleLike(df)) {
+    throw new TypeError(`${where}: distanceFunction must be a function (a, b) => Tensor, a Module, or null`);
+  }
+  const dist: (a: Tensor, b: Tensor) => Tensor =
+    df == null ? (a, b) => pairwiseDistance(a, b) : typeof df === 'function' ? df : (a, b) => df.call(a, b);
   const dPos = dist(anchor, positive);
   let dNeg = dist(anchor, negative);
   if (opts.swap) dNeg = dNeg.minimum(dist(positive, negative));
-  const loss = dPos.add(opts.margin ?? 1).sub(dNeg).clamp(0);
+  const loss = dPos
+    .add(opts.margin ?? 1)
+    .sub(dNeg)
+    .clamp(0);
   return applyReduction(loss, reduction);
 }

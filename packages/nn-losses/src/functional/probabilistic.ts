@@ -1,8 +1,22 @@
 import type { Tensor } from '@kindling/tensor';
-import { broadcastShapes, fmtShape, like, readSync, requireFloat, requireTensor, sameShape } from '../common.js';
+import {
+  broadcastShapes,
+  fmtShape,
+  like,
+  readSync,
+  requireFloat,
+  requireTensor,
+  sameShape,
+  warnOnce,
+} from '../common.js';
 import { straightThrough } from '../custom-grad.js';
-import { applyReduction, checkReduction, type Reduction, type ReductionOptions, resolveReduction } from '../reduction.js';
-import { warnOnce } from '../common.js';
+import {
+  applyReduction,
+  checkReduction,
+  type Reduction,
+  type ReductionOptions,
+  resolveReduction,
+} from '../reduction.js';
 
 export interface KLDivOptions {
   /** 'mean' (PyTorch's default, averages over every element), 'batchmean' (the KL divergence: sum / batch size), 'sum', 'none'. */
@@ -66,11 +80,19 @@ export function poissonNllLoss(input: Tensor, target: Tensor, opts: PoissonNLLOp
   broadcastShapes(where, input.shape, target.shape);
   const eps = opts.eps ?? 1e-8;
   const t = like(target, input);
-  let loss = opts.logInput ?? true ? input.exp().sub(t.mul(input)) : input.sub(t.mul(input.add(eps).log()));
+  let loss = (opts.logInput ?? true) ? input.exp().sub(t.mul(input)) : input.sub(t.mul(input.add(eps).log()));
   if (opts.full) {
     const big = t.gt(1);
     const ts = t.where(big, 2); // a safe stand-in where the term is masked off
-    const stirling = ts.mul(ts.log()).sub(ts).add(ts.mul(2 * Math.PI).log().mul(0.5));
+    const stirling = ts
+      .mul(ts.log())
+      .sub(ts)
+      .add(
+        ts
+          .mul(2 * Math.PI)
+          .log()
+          .mul(0.5),
+      );
     loss = loss.add(stirling.where(big, 0));
   }
   return applyReduction(loss, reduction);
@@ -88,7 +110,12 @@ export interface GaussianNLLOptions {
  * F.gaussian_nll_loss(input, target, var): 0.5 (log max(var, eps) + (input - target)^2 / max(var, eps)).
  * var has the input's shape, or one dim less (homoscedastic per row), or a last dim of 1.
  */
-export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor, opts: GaussianNLLOptions = {}): Tensor {
+export function gaussianNllLoss(
+  input: Tensor,
+  target: Tensor,
+  variance: Tensor,
+  opts: GaussianNLLOptions = {},
+): Tensor {
   const where = 'gaussianNllLoss';
   requireTensor(where, 'input', input);
   requireTensor(where, 'target', target);
@@ -100,17 +127,25 @@ export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor,
   if (!sameShape(v.shape, input.shape)) {
     const lead = input.shape.slice(0, -1);
     if (input.ndim > 0 && sameShape(lead, v.shape)) v = v.unsqueeze(-1);
-    else if (input.ndim > 0 && v.ndim > 0 && sameShape(lead, v.shape.slice(0, -1)) && v.shape[v.ndim - 1] === 1) {
+    else if (
+      input.ndim > 0 &&
+      v.ndim > 0 &&
+      sameShape(lead, v.shape.slice(0, -1)) &&
+      v.shape[v.ndim - 1] === 1
+    ) {
       // homoscedastic with an explicit last dim of 1
     } else {
-      throw new RangeError(`${where}: var is of incorrect size ${fmtShape(variance.shape)} for input of size ${fmtShape(input.shape)}`);
+      throw new RangeError(
+        `${where}: var is of incorrect size ${fmtShape(variance.shape)} for input of size ${fmtShape(input.shape)}`,
+      );
     }
   }
   const reduction = checkReduction(where, opts.reduction ?? 'mean');
   broadcastShapes(where, input.shape, target.shape);
   const vs = readSync(v);
   if (vs) {
-    for (let i = 0; i < vs.length; i++) if (vs[i] < 0) throw new RangeError(`${where}: var has negative entry/entries`);
+    for (let i = 0; i < vs.length; i++)
+      if (vs[i] < 0) throw new RangeError(`${where}: var has negative entry/entries`);
   }
   const eps = opts.eps ?? 1e-6;
   const vc = straightThrough(like(v, input), (x) => x.clamp(eps));

@@ -33,7 +33,8 @@ export interface SmoothL1Options extends ReductionOptions {
 /** F.smooth_l1_loss: 0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta. */
 export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1Options = {}): Tensor {
   const beta = opts.beta ?? 1;
-  if (typeof beta !== 'number' || Number.isNaN(beta)) throw new TypeError(`smoothL1Loss: beta must be a number, got ${beta}`);
+  if (typeof beta !== 'number' || Number.isNaN(beta))
+    throw new TypeError(`smoothL1Loss: beta must be a number, got ${beta}`);
   if (beta < 0) throw new RangeError(`smoothL1Loss does not support negative values for beta (got ${beta}).`);
   const reduction = prepare('smoothL1Loss', input, target, opts);
   const d = input.sub(target);
@@ -52,8 +53,10 @@ export interface HuberOptions extends ReductionOptions {
 /** F.huber_loss: 0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta). */
 export function huberLoss(input: Tensor, target: Tensor, opts: HuberOptions = {}): Tensor {
   const delta = opts.delta ?? 1;
-  if (typeof delta !== 'number' || Number.isNaN(delta)) throw new TypeError(`huberLoss: delta must be a number, got ${delta}`);
-  if (!(delta > 0)) throw new RangeError(`huberLoss does not support non-positive values for delta (got ${delta}).`);
+  if (typeof delta !== 'number' || Number.isNaN(delta))
+    throw new TypeError(`huberLoss: delta must be a number, got ${delta}`);
+  if (!(delta > 0))
+    throw new RangeError(`huberLoss does not support non-positive values for delta (got ${delta}).`);
   const reduction = prepare('huberLoss', input, target, opts);
   const d = input.sub(target);
   const z = d.abs();

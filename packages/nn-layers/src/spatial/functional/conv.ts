@@ -40,7 +40,9 @@ export function convTransposeOutputPadding(
     );
   }
   const inSpatial = inputShape.slice(nonSpatial);
-  const min = inSpatial.map((s, d) => (s - 1) * stride[d] - 2 * padding[d] + dilation[d] * (kernel[d] - 1) + 1);
+  const min = inSpatial.map(
+    (s, d) => (s - 1) * stride[d] - 2 * padding[d] + dilation[d] * (kernel[d] - 1) + 1,
+  );
   const max = min.map((m, d) => m + stride[d] - 1);
   if (os.some((s, d) => s < min[d] || s > max[d])) {
     throw new RangeError(

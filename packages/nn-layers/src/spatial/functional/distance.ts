@@ -16,7 +16,9 @@ function broadcastShape(where: string, a: readonly number[], b: readonly number[
     const x = a[i - (n - a.length)] ?? 1;
     const y = b[i - (n - b.length)] ?? 1;
     if (x !== y && x !== 1 && y !== 1) {
-      throw new RangeError(`${where}: the shapes of x1 ${fmtShape(a)} and x2 ${fmtShape(b)} cannot be broadcast together (dim ${i}: ${x} vs ${y})`);
+      throw new RangeError(
+        `${where}: the shapes of x1 ${fmtShape(a)} and x2 ${fmtShape(b)} cannot be broadcast together (dim ${i}: ${x} vs ${y})`,
+      );
     }
     return Math.max(x, y);
   });
@@ -37,7 +39,12 @@ export function cosineSimilarity(x1: Tensor, x2: Tensor, opts: CosineSimilarityO
   const w12 = a.mul(b).sum(d);
   const w1 = a.mul(a).sum(d);
   const w2 = b.mul(b).sum(d);
-  return w12.div(w1.mul(w2).clamp(eps * eps).sqrt());
+  return w12.div(
+    w1
+      .mul(w2)
+      .clamp(eps * eps)
+      .sqrt(),
+  );
 }
 
 /** Options of {@link pairwiseDistance}. */
@@ -58,7 +65,10 @@ export interface PairwiseDistanceOptions {
 export function pairwiseDistance(x1: Tensor, x2: Tensor, opts: PairwiseDistanceOptions = {}): Tensor {
   const where = 'pairwise_distance';
   const shape = broadcastShape(where, x1.shape, x2.shape);
-  if (shape.length === 0) throw new RangeError(`${where}: expected inputs with at least 1 dimension, got ${fmtShape(x1.shape)} and ${fmtShape(x2.shape)}`);
+  if (shape.length === 0)
+    throw new RangeError(
+      `${where}: expected inputs with at least 1 dimension, got ${fmtShape(x1.shape)} and ${fmtShape(x2.shape)}`,
+    );
   const p = opts.p ?? 2;
   return x1
     .sub(x2)

@@ -31,7 +31,9 @@ function geometry(where: string, kernelSize: Size, opts: FoldOptions): Geometry 
 
 /** The grid of sliding blocks over a (padded) spatial size; throws when it is empty. */
 function blocks(where: string, spatial: readonly number[], g: Geometry): number[] {
-  const grid = spatial.map((s, i) => Math.floor((s + 2 * g.padding[i] - g.dilation[i] * (g.kernel[i] - 1) - 1) / g.stride[i]) + 1);
+  const grid = spatial.map(
+    (s, i) => Math.floor((s + 2 * g.padding[i] - g.dilation[i] * (g.kernel[i] - 1) - 1) / g.stride[i]) + 1,
+  );
   if (grid.some((v) => v < 1)) {
     throw new RangeError(
       `${where}: given spatial size (${spatial.join(', ')}), kernel_size=${pyTuple(g.kernel)}, dilation=${pyTuple(g.dilation)}, padding=${pyTuple(g.padding)}, stride=${pyTuple(g.stride)}, the calculated grid of sliding blocks is (${grid.join(', ')}), but its components must be at least one`,
@@ -48,13 +50,22 @@ function blocks(where: string, spatial: readonly number[], g: Geometry): number[
 export function unfold(x: Tensor, kernelSize: Size, opts: FoldOptions = {}): Tensor {
   const where = 'unfold';
   if (x.ndim !== 3 && x.ndim !== 4) {
-    throw new RangeError(`${where}: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, but got a ${x.ndim}-D input of shape ${fmtShape(x.shape)}`);
+    throw new RangeError(
+      `${where}: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, but got a ${x.ndim}-D input of shape ${fmtShape(x.shape)}`,
+    );
   }
   const g = geometry(where, kernelSize, opts);
   const batched = x.ndim === 4;
   const xb = batched ? x : x.unsqueeze(0);
   const outSize = blocks(where, xb.shape.slice(2), g);
-  const cols = xb.im2col({ kernel: g.kernel, stride: g.stride, padding: g.padding, dilation: g.dilation, outSize, padValue: 0 });
+  const cols = xb.im2col({
+    kernel: g.kernel,
+    stride: g.stride,
+    padding: g.padding,
+    dilation: g.dilation,
+    outSize,
+    padValue: 0,
+  });
   return batched ? cols : cols.squeeze(0);
 }
 
@@ -67,7 +78,9 @@ export function unfold(x: Tensor, kernelSize: Size, opts: FoldOptions = {}): Ten
 export function fold(x: Tensor, outputSize: Size, kernelSize: Size, opts: FoldOptions = {}): Tensor {
   const where = 'fold';
   if (x.ndim !== 2 && x.ndim !== 3) {
-    throw new RangeError(`${where}: expected a 2-D (C·kH·kW, L) or 3-D (N, C·kH·kW, L) input, but got a ${x.ndim}-D input of shape ${fmtShape(x.shape)}`);
+    throw new RangeError(
+      `${where}: expected a 2-D (C·kH·kW, L) or 3-D (N, C·kH·kW, L) input, but got a ${x.ndim}-D input of shape ${fmtShape(x.shape)}`,
+    );
   }
   const out = ntuple(where, 'output_size', outputSize, 2);
   checkAtLeast(where, 'output_size', out, 1);
@@ -86,6 +99,13 @@ export function fold(x: Tensor, outputSize: Size, kernelSize: Size, opts: FoldOp
       `${where}: given output_size=${pyTuple(out)}, kernel_size=${pyTuple(g.kernel)}, dilation=${pyTuple(g.dilation)}, padding=${pyTuple(g.padding)}, stride=${pyTuple(g.stride)}, expected size of input's dimension ${batched ? 2 : 1} to match the calculated number of sliding blocks ${grid.join(' * ')} = ${numel(grid)}, but got ${xb.shape[2]} (input of shape ${fmtShape(x.shape)})`,
     );
   }
-  const y = xb.col2im({ kernel: g.kernel, stride: g.stride, padding: g.padding, dilation: g.dilation, outSize: grid, inputSize: out });
+  const y = xb.col2im({
+    kernel: g.kernel,
+    stride: g.stride,
+    padding: g.padding,
+    dilation: g.dilation,
+    outSize: grid,
+    inputSize: out,
+  });
   return batched ? y : y.squeeze(0);
 }

@@ -25,7 +25,13 @@ export interface FractionalMaxPoolOptions {
  * PyTorch's `generate_intervals`: window starts for one dim, computed in the input's precision
  * (float32 arithmetic for float32 inputs).
  */
-export function fractionalIntervals(sample: number, inputSize: number, outputSize: number, poolSize: number, f32: boolean): Int32Array {
+export function fractionalIntervals(
+  sample: number,
+  inputSize: number,
+  outputSize: number,
+  poolSize: number,
+  f32: boolean,
+): Int32Array {
   const r = f32 ? Math.fround : (v: number) => v;
   const seq = new Int32Array(outputSize);
   if (outputSize > 1) {
@@ -38,23 +44,36 @@ export function fractionalIntervals(sample: number, inputSize: number, outputSiz
   return seq;
 }
 
-export function fractionalMaxPoolNd(where: string, sd: number, x: Tensor, kernelSize: Size, opts: FractionalMaxPoolOptions): Tensor | [Tensor, Tensor] {
+export function fractionalMaxPoolNd(
+  where: string,
+  sd: number,
+  x: Tensor,
+  kernelSize: Size,
+  opts: FractionalMaxPoolOptions,
+): Tensor | [Tensor, Tensor] {
   const batched = spatialRank(where, x, sd);
   const kernel = ntuple(where, 'kernel_size', kernelSize, sd);
   checkAtLeast(where, 'kernel_size', kernel, 1);
   const spatial = x.shape.slice(x.ndim - sd);
-  if (numel(spatial) === 0) throw new RangeError(`${where}: expected input with non-zero spatial sizes, but got input of shape ${fmtShape(x.shape)}`);
+  if (numel(spatial) === 0)
+    throw new RangeError(
+      `${where}: expected input with non-zero spatial sizes, but got input of shape ${fmtShape(x.shape)}`,
+    );
   const hasSize = opts.outputSize !== undefined && opts.outputSize !== null;
   const hasRatio = opts.outputRatio !== undefined && opts.outputRatio !== null;
-  if (!hasSize && !hasRatio) throw new RangeError(`${where}: requires specifying either an output size, or a pooling ratio`);
-  if (hasSize && hasRatio) throw new RangeError(`${where}: only one of output_size and output_ratio may be specified`);
+  if (!hasSize && !hasRatio)
+    throw new RangeError(`${where}: requires specifying either an output size, or a pooling ratio`);
+  if (hasSize && hasRatio)
+    throw new RangeError(`${where}: only one of output_size and output_ratio may be specified`);
   let out: number[];
   if (hasSize) out = ntuple(where, 'output_size', opts.outputSize as Size, sd);
   else {
     const r = opts.outputRatio as number | readonly number[];
     const ratio = typeof r === 'number' ? new Array<number>(sd).fill(r) : [...r];
     if (ratio.length !== sd || ratio.some((v) => !(v > 0 && v < 1))) {
-      throw new RangeError(`${where}: output_ratio must be ${sd} numbers between 0 and 1 (exclusive), got ${typeof r === 'number' ? r : `[${r.join(', ')}]`}`);
+      throw new RangeError(
+        `${where}: output_ratio must be ${sd} numbers between 0 and 1 (exclusive), got ${typeof r === 'number' ? r : `[${r.join(', ')}]`}`,
+      );
     }
     out = spatial.map((s, d) => Math.trunc(s * ratio[d]));
   }
@@ -77,7 +96,9 @@ export function fractionalMaxPoolNd(where: string, sd: number, x: Tensor, kernel
   const o = new Array(sd).fill(0);
   const k = new Array(sd).fill(0);
   for (let p = 0; p < n * c; p++) {
-    const seqs = out.map((m, d) => fractionalIntervals(samples[p * sd + slot[d]], spatial[d], m, kernel[d], f32));
+    const seqs = out.map((m, d) =>
+      fractionalIntervals(samples[p * sd + slot[d]], spatial[d], m, kernel[d], f32),
+    );
     o.fill(0);
     for (let l = 0; l < L; l++) {
       k.fill(0);
@@ -100,7 +121,14 @@ export function fractionalMaxPoolNd(where: string, sd: number, x: Tensor, kernel
   return opts.returnIndices ? [values, indices] : values;
 }
 
-function readSamples(where: string, x: Tensor, sd: number, n: number, c: number, opts: FractionalMaxPoolOptions): Float64Array {
+function readSamples(
+  where: string,
+  x: Tensor,
+  sd: number,
+  n: number,
+  c: number,
+  opts: FractionalMaxPoolOptions,
+): Float64Array {
   const rs = opts.randomSamples;
   if (rs === undefined || rs === null) {
     // torch.rand(N, C, sd, dtype=input.dtype): drawn in row-major order
@@ -111,7 +139,9 @@ function readSamples(where: string, x: Tensor, sd: number, n: number, c: number,
     return s;
   }
   if (rs.ndim !== 3 || rs.shape[0] !== n || rs.shape[1] !== c || rs.shape[2] !== sd) {
-    throw new RangeError(`${where}: expected random samples of shape [${n}, ${c}, ${sd}] for input ${fmtShape(x.shape)}, but got ${fmtShape(rs.shape)}`);
+    throw new RangeError(
+      `${where}: expected random samples of shape [${n}, ${c}, ${sd}] for input ${fmtShape(x.shape)}, but got ${fmtShape(rs.shape)}`,
+    );
   }
   return Float64Array.from(rs.dataSync(), Number);
 }
@@ -121,9 +151,17 @@ function readSamples(where: string, x: Tensor, sd: number, n: number, c: number,
  * (or input size × `outputRatio`). (N, C, H_in, W_in) or (C, H_in, W_in) → (N, C, H_out, W_out).
  * @example fractionalMaxPool2d(x, 3, { outputRatio: 0.5 })
  */
-export function fractionalMaxPool2d(x: Tensor, kernelSize: Size, opts: FractionalMaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
+export function fractionalMaxPool2d(
+  x: Tensor,
+  kernelSize: Size,
+  opts: FractionalMaxPoolOptions & { returnIndices: true },
+): [Tensor, Tensor];
 export function fractionalMaxPool2d(x: Tensor, kernelSize: Size, opts: FractionalMaxPoolOptions): Tensor;
-export function fractionalMaxPool2d(x: Tensor, kernelSize: Size, opts: FractionalMaxPoolOptions): Tensor | [Tensor, Tensor] {
+export function fractionalMaxPool2d(
+  x: Tensor,
+  kernelSize: Size,
+  opts: FractionalMaxPoolOptions,
+): Tensor | [Tensor, Tensor] {
   return fractionalMaxPoolNd('fractional_max_pool2d', 2, x, kernelSize, opts);
 }
 
@@ -131,8 +169,16 @@ export function fractionalMaxPool2d(x: Tensor, kernelSize: Size, opts: Fractiona
  * F.fractional_max_pool3d: (N, C, T_in, H_in, W_in) or (C, T_in, H_in, W_in) → (N, C, T_out, H_out, W_out).
  * @example fractionalMaxPool3d(x, 2, { outputSize: [4, 4, 4] })
  */
-export function fractionalMaxPool3d(x: Tensor, kernelSize: Size, opts: FractionalMaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
+export function fractionalMaxPool3d(
+  x: Tensor,
+  kernelSize: Size,
+  opts: FractionalMaxPoolOptions & { returnIndices: true },
+): [Tensor, Tensor];
 export function fractionalMaxPool3d(x: Tensor, kernelSize: Size, opts: FractionalMaxPoolOptions): Tensor;
-export function fractionalMaxPool3d(x: Tensor, kernelSize: Size, opts: FractionalMaxPoolOptions): Tensor | [Tensor, Tensor] {
+export function fractionalMaxPool3d(
+  x: Tensor,
+  kernelSize: Size,
+  opts: FractionalMaxPoolOptions,
+): Tensor | [Tensor, Tensor] {
   return fractionalMaxPoolNd('fractional_max_pool3d', 3, x, kernelSize, opts);
 }

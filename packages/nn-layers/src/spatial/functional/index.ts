@@ -10,9 +10,19 @@ export {
   convTranspose3d,
   convTransposeOutputPadding,
 } from './conv.js';
-export { type CosineSimilarityOptions, cosineSimilarity, type PairwiseDistanceOptions, pairwiseDistance } from './distance.js';
+export {
+  type CosineSimilarityOptions,
+  cosineSimilarity,
+  type PairwiseDistanceOptions,
+  pairwiseDistance,
+} from './distance.js';
 export { type FoldOptions, fold, unfold } from './fold.js';
-export { type FractionalMaxPoolOptions, fractionalIntervals, fractionalMaxPool2d, fractionalMaxPool3d } from './fractional.js';
+export {
+  type FractionalMaxPoolOptions,
+  fractionalIntervals,
+  fractionalMaxPool2d,
+  fractionalMaxPool3d,
+} from './fractional.js';
 export {
   type InterpolateMode,
   type InterpolateOptions,

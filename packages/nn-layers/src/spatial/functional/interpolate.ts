@@ -8,7 +8,14 @@ import { fmtShape } from '@kindling/ops';
 import { type Tensor, tensor } from '@kindling/tensor';
 import { adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveAvgPool3d } from './pool.js';
 
-export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'bicubic' | 'trilinear' | 'area';
+export type InterpolateMode =
+  | 'nearest'
+  | 'nearest-exact'
+  | 'linear'
+  | 'bilinear'
+  | 'bicubic'
+  | 'trilinear'
+  | 'area';
 
 /** Options of {@link interpolate}: exactly one of `size` and `scaleFactor`. */
 export interface InterpolateOptions {
@@ -55,7 +62,9 @@ function sourceIndex(scale: number, dst: number, alignCorners: boolean, cubic: b
 
 /** The float32 `compute_scales_value` that nearest modes use. */
 function nearestScale(inSize: number, outSize: number, scale: number | null): number {
-  return scale !== null && scale > 0 ? Math.fround(1 / scale) : Math.fround(Math.fround(inSize) / Math.fround(outSize));
+  return scale !== null && scale > 0
+    ? Math.fround(1 / scale)
+    : Math.fround(Math.fround(inSize) / Math.fround(outSize));
 }
 
 function planNearest(inSize: number, outSize: number, scale: number | null, exact: boolean): DimPlan {
@@ -124,11 +133,15 @@ function applyPlan(x: Tensor, dim: number, plan: DimPlan): Tensor {
   const taps = plan.index.length;
   const out = plan.index[0].length;
   const all = new Int32Array(taps * out);
-  plan.index.forEach((ix, j) => all.set(ix, j * out));
+  plan.index.forEach((ix, j) => {
+    all.set(ix, j * out);
+  });
   const picked = x.indexSelect(dim, tensor(all, { shape: [taps * out], dtype: 'int32', device: x.device }));
   if (!plan.weight) return picked;
   const w = new Float64Array(taps * out);
-  plan.weight.forEach((wt, j) => w.set(wt, j * out));
+  plan.weight.forEach((wt, j) => {
+    w.set(wt, j * out);
+  });
   const split = [...x.shape.slice(0, dim), taps, out, ...x.shape.slice(dim + 1)];
   const wShape = split.map((s, i) => (i === dim || i === dim + 1 ? s : 1));
   const W = tensor(w, { shape: wShape, dtype: 'float64', device: x.device }).to(x.dtype);
@@ -136,15 +149,21 @@ function applyPlan(x: Tensor, dim: number, plan: DimPlan): Tensor {
 }
 
 /** The output size and per-dim scales that PyTorch's interpolate hands its kernels. */
-export function interpolateSizes(x: Tensor, opts: InterpolateOptions): { outSize: number[]; scales: (number | null)[] } {
+export function interpolateSizes(
+  x: Tensor,
+  opts: InterpolateOptions,
+): { outSize: number[]; scales: (number | null)[] } {
   const sd = x.ndim - 2;
   const inSize = x.shape.slice(2);
   const { size, scaleFactor } = opts;
   const hasSize = size !== undefined && size !== null;
   const hasScale = scaleFactor !== undefined && scaleFactor !== null;
-  if (hasSize && hasScale) throw new RangeError('interpolate: only one of size or scale_factor should be defined');
-  if (!hasSize && !hasScale) throw new RangeError('interpolate: either size or scale_factor should be defined');
-  if (opts.recomputeScaleFactor && hasSize) throw new RangeError('interpolate: recompute_scale_factor is not meaningful with an explicit size.');
+  if (hasSize && hasScale)
+    throw new RangeError('interpolate: only one of size or scale_factor should be defined');
+  if (!hasSize && !hasScale)
+    throw new RangeError('interpolate: either size or scale_factor should be defined');
+  if (opts.recomputeScaleFactor && hasSize)
+    throw new RangeError('interpolate: recompute_scale_factor is not meaningful with an explicit size.');
   let outSize: number[] | null = null;
   let scales: (number | null)[] = new Array(sd).fill(null);
   if (hasSize) {
@@ -173,7 +192,9 @@ export function interpolateSizes(x: Tensor, opts: InterpolateOptions): { outSize
     if (recompute) scales = new Array(sd).fill(null);
   }
   if (outSize.some((v) => !Number.isInteger(v) || v <= 0)) {
-    throw new RangeError(`interpolate: output size [${outSize.join(', ')}] for input ${fmtShape(x.shape)} must be positive integers`);
+    throw new RangeError(
+      `interpolate: output size [${outSize.join(', ')}] for input ${fmtShape(x.shape)} must be positive integers`,
+    );
   }
   return { outSize, scales };
 }
@@ -189,11 +210,15 @@ export function interpolateSizes(x: Tensor, opts: InterpolateOptions): { outSize
 export function interpolate(x: Tensor, opts: InterpolateOptions = {}): Tensor {
   const mode = opts.mode ?? 'nearest';
   if (!['nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'trilinear', 'area'].includes(mode)) {
-    throw new RangeError(`interpolate: unknown mode '${mode}' (expected nearest | nearest-exact | linear | bilinear | bicubic | trilinear | area)`);
+    throw new RangeError(
+      `interpolate: unknown mode '${mode}' (expected nearest | nearest-exact | linear | bilinear | bicubic | trilinear | area)`,
+    );
   }
   const interp = mode in MODE_DIMS;
   if (!interp && opts.alignCorners !== undefined && opts.alignCorners !== null) {
-    throw new RangeError('interpolate: align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear');
+    throw new RangeError(
+      'interpolate: align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear',
+    );
   }
   const alignCorners = !!opts.alignCorners;
   if (x.ndim < 3 || x.ndim > 5) {
@@ -203,7 +228,9 @@ export function interpolate(x: Tensor, opts: InterpolateOptions = {}): Tensor {
   }
   const sd = x.ndim - 2;
   if (interp && MODE_DIMS[mode] !== sd) {
-    throw new RangeError(`interpolate: got ${x.ndim}D input of shape ${fmtShape(x.shape)}, but ${mode} mode needs ${MODE_DIMS[mode] + 2}D input`);
+    throw new RangeError(
+      `interpolate: got ${x.ndim}D input of shape ${fmtShape(x.shape)}, but ${mode} mode needs ${MODE_DIMS[mode] + 2}D input`,
+    );
   }
   if (opts.antialias) throw new RangeError('interpolate: antialias is not supported');
   const { outSize, scales } = interpolateSizes(x, opts);
@@ -237,12 +264,16 @@ export const upsample = (x: Tensor, opts: InterpolateOptions = {}): Tensor => in
  * F.upsample_nearest: interpolate with mode 'nearest'.
  * @example upsampleNearest(x, { scaleFactor: 2 })
  */
-export const upsampleNearest = (x: Tensor, opts: { size?: number | readonly number[] | null; scaleFactor?: number | readonly number[] | null } = {}): Tensor =>
-  interpolate(x, { ...opts, mode: 'nearest' });
+export const upsampleNearest = (
+  x: Tensor,
+  opts: { size?: number | readonly number[] | null; scaleFactor?: number | readonly number[] | null } = {},
+): Tensor => interpolate(x, { ...opts, mode: 'nearest' });
 
 /**
  * F.upsample_bilinear: interpolate with mode 'bilinear' and alignCorners true. Input (N, C, H, W).
  * @example upsampleBilinear(x, { scaleFactor: 2 })
  */
-export const upsampleBilinear = (x: Tensor, opts: { size?: number | readonly number[] | null; scaleFactor?: number | readonly number[] | null } = {}): Tensor =>
-  interpolate(x, { ...opts, mode: 'bilinear', alignCorners: true });
+export const upsampleBilinear = (
+  x: Tensor,
+  opts: { size?: number | readonly number[] | null; scaleFactor?: number | readonly number[] | null } = {},
+): Tensor => interpolate(x, { ...opts, mode: 'bilinear', alignCorners: true });

@@ -3,7 +3,8 @@ import { fmtShape } from '@kindling/ops';
 import type { Tensor } from '@kindling/tensor';
 
 function checkFactor(where: string, name: string, r: number) {
-  if (!Number.isInteger(r) || r <= 0) throw new RangeError(`${where}: ${name} must be a positive integer, got ${r}`);
+  if (!Number.isInteger(r) || r <= 0)
+    throw new RangeError(`${where}: ${name} must be a positive integer, got ${r}`);
 }
 
 /**
@@ -14,7 +15,9 @@ export function pixelShuffle(x: Tensor, upscaleFactor: number): Tensor {
   const where = 'pixel_shuffle';
   checkFactor(where, 'upscale_factor', upscaleFactor);
   if (x.ndim < 3) {
-    throw new RangeError(`${where}: expected input to have at least 3 dimensions (*, C·r², H, W), but got input of shape ${fmtShape(x.shape)}`);
+    throw new RangeError(
+      `${where}: expected input to have at least 3 dimensions (*, C·r², H, W), but got input of shape ${fmtShape(x.shape)}`,
+    );
   }
   const r = upscaleFactor;
   const nd = x.ndim;
@@ -43,7 +46,9 @@ export function pixelUnshuffle(x: Tensor, downscaleFactor: number): Tensor {
   const where = 'pixel_unshuffle';
   checkFactor(where, 'downscale_factor', downscaleFactor);
   if (x.ndim < 3) {
-    throw new RangeError(`${where}: expected input to have at least 3 dimensions (*, C, H·r, W·r), but got input of shape ${fmtShape(x.shape)}`);
+    throw new RangeError(
+      `${where}: expected input to have at least 3 dimensions (*, C, H·r, W·r), but got input of shape ${fmtShape(x.shape)}`,
+    );
   }
   const r = downscaleFactor;
   const nd = x.ndim;
@@ -71,13 +76,18 @@ export function pixelUnshuffle(x: Tensor, downscaleFactor: number): Tensor {
  */
 export function channelShuffle(x: Tensor, groups: number): Tensor {
   const where = 'channel_shuffle';
-  if (!Number.isInteger(groups) || groups <= 0) throw new RangeError(`${where}: number of groups must be a positive integer, got ${groups}`);
+  if (!Number.isInteger(groups) || groups <= 0)
+    throw new RangeError(`${where}: number of groups must be a positive integer, got ${groups}`);
   if (x.ndim < 3) {
-    throw new RangeError(`${where}: expected input to have at least 3 dimensions (N, C, *), but got input of shape ${fmtShape(x.shape)}`);
+    throw new RangeError(
+      `${where}: expected input to have at least 3 dimensions (N, C, *), but got input of shape ${fmtShape(x.shape)}`,
+    );
   }
   const c = x.shape[1];
   if (c % groups !== 0) {
-    throw new RangeError(`${where}: number of channels (${c}) must be divisible by groups (${groups}), input of shape ${fmtShape(x.shape)}`);
+    throw new RangeError(
+      `${where}: number of channels (${c}) must be divisible by groups (${groups}), input of shape ${fmtShape(x.shape)}`,
+    );
   }
   const rest = x.shape.slice(2);
   return x

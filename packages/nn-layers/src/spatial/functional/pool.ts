@@ -21,11 +21,17 @@ export {
 export type AdaptiveSize = number | null | readonly (number | null)[];
 
 /** The resolved output size of an adaptive pool (`null` entries take the input's size). */
-export function adaptiveOutputSize(where: string, outputSize: AdaptiveSize, spatial: readonly number[]): number[] {
+export function adaptiveOutputSize(
+  where: string,
+  outputSize: AdaptiveSize,
+  spatial: readonly number[],
+): number[] {
   const sd = spatial.length;
   const list = Array.isArray(outputSize) ? [...outputSize] : new Array(sd).fill(outputSize);
   if (list.length !== sd) {
-    throw new RangeError(`${where}: output_size must have ${sd} elements, got ${list.length} ([${list.join(', ')}])`);
+    throw new RangeError(
+      `${where}: output_size must have ${sd} elements, got ${list.length} ([${list.join(', ')}])`,
+    );
   }
   const out = list.map((v, i) => (v === null || v === undefined ? spatial[i] : v));
   if (out.some((v) => !Number.isInteger(v) || v < 0)) {
@@ -42,10 +48,14 @@ export function adaptiveWindow(i: number, inSize: number, outSize: number): [num
 function checkNonEmpty(where: string, x: Tensor, sd: number) {
   const sp = x.shape.slice(x.ndim - sd);
   if (sp.some((s) => s === 0)) {
-    throw new RangeError(`${where}: expected input with non-zero spatial sizes, but got input of shape ${fmtShape(x.shape)}`);
+    throw new RangeError(
+      `${where}: expected input with non-zero spatial sizes, but got input of shape ${fmtShape(x.shape)}`,
+    );
   }
   if (x.ndim === sd + 2 && x.shape[1] === 0) {
-    throw new RangeError(`${where}: expected input with a non-zero channel dim, but got input of shape ${fmtShape(x.shape)}`);
+    throw new RangeError(
+      `${where}: expected input with a non-zero channel dim, but got input of shape ${fmtShape(x.shape)}`,
+    );
   }
 }
 
@@ -82,7 +92,13 @@ export function adaptiveAvgPoolNd(where: string, sd: number, x: Tensor, outputSi
  * its window (`cells[l * K + k]`, short windows padded by repeating their first position); the
  * first maximum wins, as in PyTorch. Returns values and flat per-plane indices, batched.
  */
-export function windowMax(x: Tensor, sd: number, cells: Int32Array, outSize: readonly number[], perPlane: boolean): [Tensor, Tensor] {
+export function windowMax(
+  x: Tensor,
+  sd: number,
+  cells: Int32Array,
+  outSize: readonly number[],
+  perPlane: boolean,
+): [Tensor, Tensor] {
   const batched = x.ndim === sd + 2;
   const xb = batched ? x : x.unsqueeze(0);
   const [n, c] = xb.shape;
@@ -138,7 +154,13 @@ function adaptiveCells(spatial: readonly number[], out: readonly number[]): Int3
   return cells;
 }
 
-export function adaptiveMaxPoolNd(where: string, sd: number, x: Tensor, outputSize: AdaptiveSize, returnIndices: boolean): Tensor | [Tensor, Tensor] {
+export function adaptiveMaxPoolNd(
+  where: string,
+  sd: number,
+  x: Tensor,
+  outputSize: AdaptiveSize,
+  returnIndices: boolean,
+): Tensor | [Tensor, Tensor] {
   spatialRank(where, x, sd);
   checkNonEmpty(where, x, sd);
   const spatial = x.shape.slice(x.ndim - sd);
@@ -161,43 +183,70 @@ export interface AdaptiveMaxPoolOptions {
  * spans [floor(i·L_in/L_out), ceil((i+1)·L_in/L_out)).
  * @example adaptiveAvgPool1d(x, 4)
  */
-export const adaptiveAvgPool1d = (x: Tensor, outputSize: AdaptiveSize): Tensor => adaptiveAvgPoolNd('adaptive_avg_pool1d', 1, x, outputSize);
+export const adaptiveAvgPool1d = (x: Tensor, outputSize: AdaptiveSize): Tensor =>
+  adaptiveAvgPoolNd('adaptive_avg_pool1d', 1, x, outputSize);
 /**
  * F.adaptive_avg_pool2d: (N, C, H_in, W_in) or (C, H_in, W_in) → (N, C, H_out, W_out); `null` keeps a size.
  * @example adaptiveAvgPool2d(x, [5, null])
  */
-export const adaptiveAvgPool2d = (x: Tensor, outputSize: AdaptiveSize): Tensor => adaptiveAvgPoolNd('adaptive_avg_pool2d', 2, x, outputSize);
+export const adaptiveAvgPool2d = (x: Tensor, outputSize: AdaptiveSize): Tensor =>
+  adaptiveAvgPoolNd('adaptive_avg_pool2d', 2, x, outputSize);
 /**
  * F.adaptive_avg_pool3d: (N, C, D_in, H_in, W_in) or (C, D_in, H_in, W_in) → (N, C, D_out, H_out, W_out).
  * @example adaptiveAvgPool3d(x, 1)
  */
-export const adaptiveAvgPool3d = (x: Tensor, outputSize: AdaptiveSize): Tensor => adaptiveAvgPoolNd('adaptive_avg_pool3d', 3, x, outputSize);
+export const adaptiveAvgPool3d = (x: Tensor, outputSize: AdaptiveSize): Tensor =>
+  adaptiveAvgPoolNd('adaptive_avg_pool3d', 3, x, outputSize);
 
 /**
  * F.adaptive_max_pool1d: (N, C, L_in) → (N, C, L_out), with indices when `returnIndices`.
  * @example const [y, idx] = adaptiveMaxPool1d(x, 4, { returnIndices: true }) as [Tensor, Tensor];
  */
-export function adaptiveMaxPool1d(x: Tensor, outputSize: AdaptiveSize, opts: AdaptiveMaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
+export function adaptiveMaxPool1d(
+  x: Tensor,
+  outputSize: AdaptiveSize,
+  opts: AdaptiveMaxPoolOptions & { returnIndices: true },
+): [Tensor, Tensor];
 export function adaptiveMaxPool1d(x: Tensor, outputSize: AdaptiveSize, opts?: AdaptiveMaxPoolOptions): Tensor;
-export function adaptiveMaxPool1d(x: Tensor, outputSize: AdaptiveSize, opts: AdaptiveMaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
+export function adaptiveMaxPool1d(
+  x: Tensor,
+  outputSize: AdaptiveSize,
+  opts: AdaptiveMaxPoolOptions = {},
+): Tensor | [Tensor, Tensor] {
   return adaptiveMaxPoolNd('adaptive_max_pool1d', 1, x, outputSize, !!opts.returnIndices);
 }
 /**
  * F.adaptive_max_pool2d: (N, C, H_in, W_in) → (N, C, H_out, W_out); indices are h·W_in + w.
  * @example adaptiveMaxPool2d(x, [2, 3])
  */
-export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, opts: AdaptiveMaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
+export function adaptiveMaxPool2d(
+  x: Tensor,
+  outputSize: AdaptiveSize,
+  opts: AdaptiveMaxPoolOptions & { returnIndices: true },
+): [Tensor, Tensor];
 export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, opts?: AdaptiveMaxPoolOptions): Tensor;
-export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, opts: AdaptiveMaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
+export function adaptiveMaxPool2d(
+  x: Tensor,
+  outputSize: AdaptiveSize,
+  opts: AdaptiveMaxPoolOptions = {},
+): Tensor | [Tensor, Tensor] {
   return adaptiveMaxPoolNd('adaptive_max_pool2d', 2, x, outputSize, !!opts.returnIndices);
 }
 /**
  * F.adaptive_max_pool3d: (N, C, D_in, H_in, W_in) → (N, C, D_out, H_out, W_out).
  * @example adaptiveMaxPool3d(x, 2)
  */
-export function adaptiveMaxPool3d(x: Tensor, outputSize: AdaptiveSize, opts: AdaptiveMaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
+export function adaptiveMaxPool3d(
+  x: Tensor,
+  outputSize: AdaptiveSize,
+  opts: AdaptiveMaxPoolOptions & { returnIndices: true },
+): [Tensor, Tensor];
 export function adaptiveMaxPool3d(x: Tensor, outputSize: AdaptiveSize, opts?: AdaptiveMaxPoolOptions): Tensor;
-export function adaptiveMaxPool3d(x: Tensor, outputSize: AdaptiveSize, opts: AdaptiveMaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
+export function adaptiveMaxPool3d(
+  x: Tensor,
+  outputSize: AdaptiveSize,
+  opts: AdaptiveMaxPoolOptions = {},
+): Tensor | [Tensor, Tensor] {
   return adaptiveMaxPoolNd('adaptive_max_pool3d', 3, x, outputSize, !!opts.returnIndices);
 }
 
@@ -211,7 +260,14 @@ export interface LPPoolOptions {
 
 const AVG = [null, avgPool1d, avgPool2d, avgPool3d] as const;
 
-export function lpPoolNd(where: string, sd: number, x: Tensor, normType: number, kernelSize: Size, opts: LPPoolOptions): Tensor {
+export function lpPoolNd(
+  where: string,
+  sd: number,
+  x: Tensor,
+  normType: number,
+  kernelSize: Size,
+  opts: LPPoolOptions,
+): Tensor {
   spatialRank(where, x, sd);
   const k = ntuple(where, 'kernel_size', kernelSize, sd);
   checkAtLeast(where, 'kernel_size', k, 1);
@@ -219,24 +275,31 @@ export function lpPoolNd(where: string, sd: number, x: Tensor, normType: number,
   const stride = opts.stride === undefined || opts.stride === null ? undefined : opts.stride;
   const out = avg(x.pow(normType), k, { stride, padding: 0, ceilMode: !!opts.ceilMode });
   // PyTorch: (sign(out) * relu(|out|)) * prod(kernel), then the 1/p power
-  return out.sign().mul(out.abs().relu()).mul(numel(k)).pow(1 / normType);
+  return out
+    .sign()
+    .mul(out.abs().relu())
+    .mul(numel(k))
+    .pow(1 / normType);
 }
 
 /**
  * F.lp_pool1d: (Σ_window x^p)^(1/p). Input (N, C, L_in) or (C, L_in).
  * @example lpPool1d(x, 2, 3, { stride: 2 })
  */
-export const lpPool1d = (x: Tensor, normType: number, kernelSize: Size, opts: LPPoolOptions = {}): Tensor => lpPoolNd('lp_pool1d', 1, x, normType, kernelSize, opts);
+export const lpPool1d = (x: Tensor, normType: number, kernelSize: Size, opts: LPPoolOptions = {}): Tensor =>
+  lpPoolNd('lp_pool1d', 1, x, normType, kernelSize, opts);
 /**
  * F.lp_pool2d: (Σ_window x^p)^(1/p) over 2-D windows. Input (N, C, H, W) or (C, H, W).
  * @example lpPool2d(x, 2, [3, 2], { stride: [1, 2] })
  */
-export const lpPool2d = (x: Tensor, normType: number, kernelSize: Size, opts: LPPoolOptions = {}): Tensor => lpPoolNd('lp_pool2d', 2, x, normType, kernelSize, opts);
+export const lpPool2d = (x: Tensor, normType: number, kernelSize: Size, opts: LPPoolOptions = {}): Tensor =>
+  lpPoolNd('lp_pool2d', 2, x, normType, kernelSize, opts);
 /**
  * F.lp_pool3d: (Σ_window x^p)^(1/p) over 3-D windows. Input (N, C, D, H, W) or (C, D, H, W).
  * @example lpPool3d(x, 2, 2)
  */
-export const lpPool3d = (x: Tensor, normType: number, kernelSize: Size, opts: LPPoolOptions = {}): Tensor => lpPoolNd('lp_pool3d', 3, x, normType, kernelSize, opts);
+export const lpPool3d = (x: Tensor, normType: number, kernelSize: Size, opts: LPPoolOptions = {}): Tensor =>
+  lpPoolNd('lp_pool3d', 3, x, normType, kernelSize, opts);
 
 /** Options of the max unpools. */
 export interface MaxUnpoolOptions {
@@ -263,39 +326,57 @@ export function unpoolOutputSize(
   let os = [...outputSize];
   if (os.length === sd + 2) os = os.slice(2);
   if (os.length !== sd) {
-    throw new RangeError(`${where}: output_size should be a sequence containing ${sd} or ${sd + 2} elements, but it has a length of ${outputSize.length}`);
+    throw new RangeError(
+      `${where}: output_size should be a sequence containing ${sd} or ${sd + 2} elements, but it has a length of ${outputSize.length}`,
+    );
   }
   os.forEach((v, d) => {
     const lo = def[d] - stride[d];
     const hi = def[d] + stride[d];
     if (!(lo < v && v < hi)) {
-      throw new RangeError(`${where}: invalid output_size [${os.join(', ')}] (dim ${d} must be between ${lo} and ${hi}, exclusive)`);
+      throw new RangeError(
+        `${where}: invalid output_size [${os.join(', ')}] (dim ${d} must be between ${lo} and ${hi}, exclusive)`,
+      );
     }
   });
   return os;
 }
 
-export function maxUnpoolNd(where: string, sd: number, x: Tensor, indices: Tensor, kernelSize: Size, opts: MaxUnpoolOptions): Tensor {
+export function maxUnpoolNd(
+  where: string,
+  sd: number,
+  x: Tensor,
+  indices: Tensor,
+  kernelSize: Size,
+  opts: MaxUnpoolOptions,
+): Tensor {
   const batched = spatialRank(where, x, sd);
   if (indices.ndim !== x.ndim || indices.shape.some((s, i) => s !== x.shape[i])) {
-    throw new RangeError(`${where}: expected indices of the input's shape ${fmtShape(x.shape)}, but got indices of shape ${fmtShape(indices.shape)}`);
+    throw new RangeError(
+      `${where}: expected indices of the input's shape ${fmtShape(x.shape)}, but got indices of shape ${fmtShape(indices.shape)}`,
+    );
   }
-  if (indices.dtype !== 'int32') throw new TypeError(`${where}: expected int32 indices, got ${indices.dtype}`);
+  if (indices.dtype !== 'int32')
+    throw new TypeError(`${where}: expected int32 indices, got ${indices.dtype}`);
   const kernel = ntuple(where, 'kernel_size', kernelSize, sd);
-  const stride = opts.stride === undefined || opts.stride === null ? kernel : ntuple(where, 'stride', opts.stride, sd);
+  const stride =
+    opts.stride === undefined || opts.stride === null ? kernel : ntuple(where, 'stride', opts.stride, sd);
   const padding = ntuple(where, 'padding', opts.padding ?? 0, sd);
   checkAtLeast(where, 'kernel_size', kernel, 1);
   checkAtLeast(where, 'stride', stride, 1);
   checkAtLeast(where, 'padding', padding, 0);
   const out = unpoolOutputSize(where, x.shape.slice(x.ndim - sd), kernel, stride, padding, opts.outputSize);
   const planeSize = numel(out);
-  const backend = (indices as unknown as { _storage?: { backend?: { canReadSync?: boolean } } })._storage?.backend;
+  const backend = (indices as unknown as { _storage?: { backend?: { canReadSync?: boolean } } })._storage
+    ?.backend;
   if (backend?.canReadSync && indices.numel() > 0) {
     const data = indices.dataSync();
     for (let i = 0; i < data.length; i++) {
       const v = Number(data[i]);
       if (v < 0 || v >= planeSize) {
-        throw new RangeError(`${where}: found an invalid max index ${v} (output planes are ${out.join('x')}, so indices must be in [0, ${planeSize}))`);
+        throw new RangeError(
+          `${where}: found an invalid max index ${v} (output planes are ${out.join('x')}, so indices must be in [0, ${planeSize}))`,
+        );
       }
     }
   }
@@ -315,17 +396,29 @@ export function maxUnpoolNd(where: string, sd: number, x: Tensor, indices: Tenso
  * (N, C, L_in) → (N, C, L_out), L_out = (L_in − 1)·stride − 2·padding + kernel_size or `outputSize`.
  * @example maxUnpool1d(y, idx, 2)
  */
-export const maxUnpool1d = (x: Tensor, indices: Tensor, kernelSize: Size, opts: MaxUnpoolOptions = {}): Tensor =>
-  maxUnpoolNd('max_unpool1d', 1, x, indices, kernelSize, opts);
+export const maxUnpool1d = (
+  x: Tensor,
+  indices: Tensor,
+  kernelSize: Size,
+  opts: MaxUnpoolOptions = {},
+): Tensor => maxUnpoolNd('max_unpool1d', 1, x, indices, kernelSize, opts);
 /**
  * F.max_unpool2d: (N, C, H_in, W_in) → (N, C, H_out, W_out) with values at `indices` (h·W_out + w).
  * @example maxUnpool2d(y, idx, 2, { outputSize: [5, 5] })
  */
-export const maxUnpool2d = (x: Tensor, indices: Tensor, kernelSize: Size, opts: MaxUnpoolOptions = {}): Tensor =>
-  maxUnpoolNd('max_unpool2d', 2, x, indices, kernelSize, opts);
+export const maxUnpool2d = (
+  x: Tensor,
+  indices: Tensor,
+  kernelSize: Size,
+  opts: MaxUnpoolOptions = {},
+): Tensor => maxUnpoolNd('max_unpool2d', 2, x, indices, kernelSize, opts);
 /**
  * F.max_unpool3d: (N, C, D_in, H_in, W_in) → (N, C, D_out, H_out, W_out).
  * @example maxUnpool3d(y, idx, 2)
  */
-export const maxUnpool3d = (x: Tensor, indices: Tensor, kernelSize: Size, opts: MaxUnpoolOptions = {}): Tensor =>
-  maxUnpoolNd('max_unpool3d', 3, x, indices, kernelSize, opts);
+export const maxUnpool3d = (
+  x: Tensor,
+  indices: Tensor,
+  kernelSize: Size,
+  opts: MaxUnpoolOptions = {},
+): Tensor => maxUnpoolNd('max_unpool3d', 3, x, indices, kernelSize, opts);
