@@ -52,6 +52,7 @@ export function createCpuBackend(options: CpuBackendOptions = {}): Backend<CpuBu
     name: 'cpu',
     canReadSync: true,
     supportsDType: (dtype: DType) => dtype !== 'float16',
+    gcFreesBuffers: true,
     alloc: (dtype, numel) => pool.alloc(dtype, numel),
     upload(dtype, data) {
       const from = DTYPE_OF.get(data.constructor);

@@ -15,16 +15,26 @@ import {
  */
 export class BufferPool {
   private readonly cached = new Map<number, ArrayBuffer[]>();
-  /** Live ArrayBuffers and the bytes their owner asked for. */
-  private readonly live = new Map<ArrayBufferLike, number>();
+  /**
+   * Bytes each live buffer's owner asked for. Weak: a buffer nobody frees is reclaimed by the GC
+   * (tensors hold plain TypedArrays), and `collected` then corrects the statistics.
+   */
+  private readonly live = new WeakMap<ArrayBuffer, number>();
+  private readonly collected =
+    typeof FinalizationRegistry === 'undefined'
+      ? null
+      : new FinalizationRegistry<number>((bytes) => {
+          this.liveBuffers--;
+          this.bytesInUse -= bytes;
+        });
+  private liveBuffers = 0;
   private bytesInUse = 0;
   private bytesCached = 0;
 
   constructor(private readonly maxCachedBytes: number) {}
 
   alloc(dtype: DType, numel: number): TypedArray {
-    if (!Number.isInteger(numel) || numel < 0)
-      throw new RangeError(`cpu alloc: invalid element count ${numel}`);
+    if (!Number.isInteger(numel) || numel < 0) throw new RangeError(`cpu alloc: invalid element count ${numel}`);
     const Ctor = arrayTypeFor(dtype);
     const bytes = numel * BYTES_PER_ELEMENT[dtype];
     let ab: ArrayBuffer | undefined;
@@ -36,21 +46,25 @@ export class BufferPool {
       else ab = new ArrayBuffer(cap);
     }
     this.live.set(ab, bytes);
+    this.collected?.register(ab, bytes, ab);
+    this.liveBuffers++;
     this.bytesInUse += bytes;
     return new Ctor(ab, 0, numel);
   }
 
   free(buffer: TypedArray): void {
-    const ab = buffer.buffer;
+    const ab = buffer.buffer as ArrayBuffer;
     const bytes = this.live.get(ab);
     if (bytes === undefined) return;
     this.live.delete(ab);
+    this.collected?.unregister(ab);
+    this.liveBuffers--;
     this.bytesInUse -= bytes;
     const cap = ab.byteLength;
     if (cap === 0 || this.bytesCached + cap > this.maxCachedBytes) return; // let the GC have it
     let list = this.cached.get(cap);
     if (!list) this.cached.set(cap, (list = []));
-    list.push(ab as ArrayBuffer);
+    list.push(ab);
     this.bytesCached += cap;
   }
 
@@ -61,7 +75,7 @@ export class BufferPool {
   }
 
   stats(): MemoryStats {
-    return { liveBuffers: this.live.size, bytesInUse: this.bytesInUse, bytesCached: this.bytesCached };
+    return { liveBuffers: this.liveBuffers, bytesInUse: this.bytesInUse, bytesCached: this.bytesCached };
   }
 }
 

@@ -36,6 +36,11 @@ export interface Backend<B = unknown> {
   readonly name: string;
   /** Whether `readSync` works (true on cpu). */
   readonly canReadSync: boolean;
+  /**
+   * True when the JS garbage collector reclaims unreachable buffers (cpu: TypedArrays). When
+   * false (webgpu), tensors dropped without dispose() are freed by a FinalizationRegistry backstop.
+   */
+  readonly gcFreesBuffers: boolean;
   /** Float dtypes the kernels compute in (others are storage-only and go through float32). */
   supportsDType(dtype: DType): boolean;
   /** A new buffer of `numel` elements; contents unspecified. */

@@ -61,7 +61,7 @@ export class Tensor {
     this.offset = offset;
     this.dtype = dtype;
     storage.retain();
-    storageFinalizer?.register(this, storage, this);
+    if (!storage.backend.gcFreesBuffers) storageFinalizer?.register(this, storage, this);
     trackTensor(this);
   }
 
@@ -115,7 +115,7 @@ export class Tensor {
   dispose(): void {
     if (this._disposed) return;
     this._disposed = true;
-    storageFinalizer?.unregister(this);
+    if (!this._storage.backend.gcFreesBuffers) storageFinalizer?.unregister(this);
     this._storage.release();
   }
   get isDisposed(): boolean {
