@@ -1,4 +1,5 @@
 export { runBackward, type RunOptions } from './engine.js';
+export { type CustomBackward, customOp } from './custom-op.js';
 export { backward, grad, type GradOptions } from './grad.js';
 export { enableGrad, isGradEnabled, noGrad, setGradEnabled } from './grad-mode.js';
 export { gradcheck, type GradcheckOptions, type GradcheckTensor } from './gradcheck.js';

@@ -1,4 +1,4 @@
-export { enableGrad, grad, gradcheck, isGradEnabled, noGrad } from '@kindling/autograd';
+export { customOp, enableGrad, grad, gradcheck, isGradEnabled, noGrad } from '@kindling/autograd';
 export type { Backend, Device, DType, TypedArray } from '@kindling/ops';
 export {
   arange,
