@@ -1,1 +1,3 @@
-export {};
+/// <reference types="@webgpu/types" />
+export { createWebGPUBackend, type WebGPUBackend, type WebGPUBackendOptions } from './backend.js';
+export type { GpuBuffer } from './buffer.js';

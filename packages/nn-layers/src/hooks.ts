@@ -42,9 +42,13 @@ export type BackwardHook = (
   gradOutput: (Tensor | null)[],
 ) => (Tensor | null)[] | undefined | void;
 /** `hook(module, gradOutput)`: return nothing, or a replacement for gradOutput. */
-export type BackwardPreHook = (module: Module, gradOutput: (Tensor | null)[]) => (Tensor | null)[] | undefined | void;
+export type BackwardPreHook = (
+  module: Module,
+  gradOutput: (Tensor | null)[],
+) => (Tensor | null)[] | undefined | void;
 
-const isTensor = (x: unknown): x is Tensor => !!x && typeof x === 'object' && (x as { _isTensor?: boolean })._isTensor === true;
+const isTensor = (x: unknown): x is Tensor =>
+  !!x && typeof x === 'object' && (x as { _isTensor?: boolean })._isTensor === true;
 
 /**
  * Route the gradients of `tensors` through one graph node, so a hook sees them all at once:
@@ -156,7 +160,9 @@ class BackwardHookCall {
       const r = hook(this.module, g);
       if (r !== undefined && r !== null) {
         if (r.length !== g.length) {
-          throw new Error(`Backward pre hook returned an invalid number of grad_output, got ${r.length}, but expected ${g.length}`);
+          throw new Error(
+            `Backward pre hook returned an invalid number of grad_output, got ${r.length}, but expected ${g.length}`,
+          );
         }
         g = r;
       }
@@ -166,7 +172,7 @@ class BackwardHookCall {
       const none = new Array<Tensor | null>(this.nInputs).fill(null);
       for (const hook of [...this.module._backwardHooks.values()]) {
         const r = hook(this.module, none, g);
-        if (r && r.some((x) => x !== null)) {
+        if (r?.some((x) => x !== null)) {
           throw new Error(
             'Backward hook for Modules where no input requires gradient should always return None or None for all gradients.',
           );
@@ -186,7 +192,9 @@ class BackwardHookCall {
       const r = hook(this.module, full, gradOutputs);
       if (r !== undefined && r !== null) {
         if (r.length !== full.length) {
-          throw new Error(`Backward hook returned an invalid number of grad_input, got ${r.length}, but expected ${full.length}`);
+          throw new Error(
+            `Backward hook returned an invalid number of grad_input, got ${r.length}, but expected ${full.length}`,
+          );
         }
         full = r;
       }
@@ -202,7 +210,10 @@ export function callWithHooks(m: Module, args: unknown[]): unknown {
     const r = hook(m, a);
     if (r !== undefined) a = Array.isArray(r) ? r : [r];
   }
-  const bw = (m._backwardHooks.size > 0 || m._backwardPreHooks.size > 0) && isGradEnabled() ? new BackwardHookCall(m) : null;
+  const bw =
+    (m._backwardHooks.size > 0 || m._backwardPreHooks.size > 0) && isGradEnabled()
+      ? new BackwardHookCall(m)
+      : null;
   if (bw) a = bw.setupInputs(a);
   let out: unknown;
   try {

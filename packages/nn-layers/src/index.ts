@@ -87,10 +87,17 @@ export { BatchNorm1d, BatchNorm2d, BatchNorm3d } from './layers/batch-norm.js';
 export { InstanceNorm1d, InstanceNorm2d, InstanceNorm3d } from './layers/instance-norm.js';
 export { LayerNorm, RMSNorm } from './layers/layer-norm.js';
 export { GroupNorm, LocalResponseNorm } from './layers/group-norm.js';
-export { AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout } from './layers/dropout.js';
+export {
+  AlphaDropout,
+  Dropout,
+  Dropout1d,
+  Dropout2d,
+  Dropout3d,
+  FeatureAlphaDropout,
+} from './layers/dropout.js';
 export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
 export { EmbeddingBag, type EmbeddingBagOptions } from './layers/embedding-bag.js';
 export { Flatten, Unflatten } from './layers/flatten.js';
-export { type FactoryOptions } from './layers/factory.js';
+export type { FactoryOptions } from './layers/factory.js';
 
 export * from './spatial/index.js';

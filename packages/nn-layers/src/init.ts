@@ -76,7 +76,8 @@ type FanMode = 'fan_in' | 'fan_out' | 'fanIn' | 'fanOut';
 
 function correctFan(t: Tensor, mode: FanMode): number {
   const m = mode === 'fanIn' ? 'fan_in' : mode === 'fanOut' ? 'fan_out' : String(mode).toLowerCase();
-  if (m !== 'fan_in' && m !== 'fan_out') throw new Error(`Mode ${mode} not supported, please use one of fan_in, fan_out`);
+  if (m !== 'fan_in' && m !== 'fan_out')
+    throw new Error(`Mode ${mode} not supported, please use one of fan_in, fan_out`);
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   return m === 'fan_in' ? fanIn : fanOut;
 }
@@ -107,7 +108,14 @@ const normCdf = (x: number) => (1 + erf(x / Math.SQRT2)) / 2;
  * Fill with N(mean, std²) truncated to [a, b] (torch.nn.init.trunc_normal_, by the inverse CDF).
  * Accepts PyTorch's positional (mean, std, a, b) or an options object.
  */
-export function truncNormal_(t: Tensor, mean: number | TruncNormalOptions = 0, std = 1, a = -2, b = 2, generator?: Gen): Tensor {
+export function truncNormal_(
+  t: Tensor,
+  mean: number | TruncNormalOptions = 0,
+  std = 1,
+  a = -2,
+  b = 2,
+  generator?: Gen,
+): Tensor {
   let o: TruncNormalOptions = { mean: mean as number, std, a, b };
   let gen = generator;
   if (typeof mean === 'object') {
@@ -203,7 +211,12 @@ export interface KaimingOptions {
 
 function kaimingArgs(a: number | KaimingOptions, mode: FanMode, nonlinearity: string, generator: Gen) {
   if (typeof a === 'object') {
-    return { a: a.a ?? 0, mode: a.mode ?? 'fan_in', nonlinearity: a.nonlinearity ?? 'leaky_relu', gen: a.generator as Gen };
+    return {
+      a: a.a ?? 0,
+      mode: a.mode ?? 'fan_in',
+      nonlinearity: a.nonlinearity ?? 'leaky_relu',
+      gen: a.generator as Gen,
+    };
   }
   return { a, mode, nonlinearity, gen: generator };
 }

@@ -64,7 +64,9 @@ export function setAttr(m: ModuleSlots, name: string, value: unknown): boolean {
   }
   if (m._parameters.has(name)) {
     if (value != null) {
-      throw new TypeError(`cannot assign '${typeName(value)}' as parameter '${name}' (torch.nn.Parameter or None expected)`);
+      throw new TypeError(
+        `cannot assign '${typeName(value)}' as parameter '${name}' (torch.nn.Parameter or None expected)`,
+      );
     }
     m._parameters.set(name, null);
     return true;
@@ -76,14 +78,18 @@ export function setAttr(m: ModuleSlots, name: string, value: unknown): boolean {
   }
   if (m._modules.has(name)) {
     if (value != null) {
-      throw new TypeError(`cannot assign '${typeName(value)}' as child module '${name}' (torch.nn.Module or None expected)`);
+      throw new TypeError(
+        `cannot assign '${typeName(value)}' as child module '${name}' (torch.nn.Module or None expected)`,
+      );
     }
     m._modules.set(name, null);
     return true;
   }
   if (m._buffers.has(name)) {
     if (value != null && !isTensor(value)) {
-      throw new TypeError(`cannot assign '${typeName(value)}' as buffer '${name}' (torch.Tensor or None expected)`);
+      throw new TypeError(
+        `cannot assign '${typeName(value)}' as buffer '${name}' (torch.Tensor or None expected)`,
+      );
     }
     m._buffers.set(name, (value as Tensor | null | undefined) ?? null);
     return true;

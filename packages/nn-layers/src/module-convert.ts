@@ -8,9 +8,16 @@ const DTYPES = new Set(['float32', 'float64', 'float16', 'int32', 'bool']);
 type Target = Device | DType | { device?: Device; dtype?: DType };
 
 function parse(target: Target): { device?: Device; dtype?: DType } {
-  const t = typeof target === 'string' ? (DTYPES.has(target) ? { dtype: target as DType } : { device: target as Device }) : target;
+  const t =
+    typeof target === 'string'
+      ? DTYPES.has(target)
+        ? { dtype: target as DType }
+        : { device: target as Device }
+      : target;
   if (t.dtype && t.dtype !== 'float32' && t.dtype !== 'float64' && t.dtype !== 'float16') {
-    throw new TypeError(`nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=${t.dtype}`);
+    throw new TypeError(
+      `nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=${t.dtype}`,
+    );
   }
   return t;
 }

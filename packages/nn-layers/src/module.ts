@@ -8,11 +8,23 @@ import {
   type ForwardPreHook,
   type RemovableHandle,
 } from './hooks.js';
-import { hasAttr, isModule, isTensor, type ModuleSlots, moduleProxyHandler, typeName } from './module-attrs.js';
+import {
+  hasAttr,
+  isModule,
+  isTensor,
+  type ModuleSlots,
+  moduleProxyHandler,
+  typeName,
+} from './module-attrs.js';
 import { convertTensors } from './module-convert.js';
 import { Parameter } from './parameter.js';
 import { addIndent } from './repr.js';
-import { type LoadResult, type LoadStateDictOptions, loadStateDict, type StateDictLike } from './state-dict.js';
+import {
+  type LoadResult,
+  type LoadStateDictOptions,
+  loadStateDict,
+  type StateDictLike,
+} from './state-dict.js';
 
 /** Options of the named* iterators (PyTorch's keyword arguments). */
 export interface NamedOptions {
@@ -114,7 +126,9 @@ export class Module {
       return;
     }
     if (!(param instanceof Parameter)) {
-      throw new TypeError(`cannot assign '${typeName(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
+      throw new TypeError(
+        `cannot assign '${typeName(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`,
+      );
     }
     this._parameters.set(name, param);
   }
@@ -126,7 +140,9 @@ export class Module {
       throw new Error(`attribute '${name}' already exists`);
     }
     if (tensor !== null && tensor !== undefined && !isTensor(tensor)) {
-      throw new TypeError(`cannot assign '${typeName(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
+      throw new TypeError(
+        `cannot assign '${typeName(tensor)}' object to buffer '${name}' (torch Tensor or None required)`,
+      );
     }
     if (tensor) keep(tensor);
     this._buffers.set(name, tensor ?? null);
@@ -159,7 +175,9 @@ export class Module {
     removeDuplicate: boolean,
   ): Generator<[string, T]> {
     const memo = new Set<T>();
-    const mods: Iterable<[string, Module]> = recurse ? this.namedModules(undefined, prefix, removeDuplicate) : [[prefix, this]];
+    const mods: Iterable<[string, Module]> = recurse
+      ? this.namedModules(undefined, prefix, removeDuplicate)
+      : [[prefix, this]];
     for (const [modPrefix, m] of mods) {
       for (const [k, v] of members(m)) {
         if (v === null || v === undefined || memo.has(v)) continue;
@@ -170,7 +188,11 @@ export class Module {
   }
 
   /** [name, parameter] pairs, this module's first, then each child's (shared parameters once). */
-  namedParameters(prefix?: string | NamedOptions, recurse?: boolean, removeDuplicate?: boolean): Generator<[string, Parameter]> {
+  namedParameters(
+    prefix?: string | NamedOptions,
+    recurse?: boolean,
+    removeDuplicate?: boolean,
+  ): Generator<[string, Parameter]> {
     const o = namedArgs(prefix, recurse, removeDuplicate);
     return this.namedMembers((m) => m._parameters, o.prefix, o.recurse, o.removeDuplicate);
   }
@@ -179,7 +201,11 @@ export class Module {
     for (const [, p] of this.namedParameters('', recurse)) yield p;
   }
 
-  namedBuffers(prefix?: string | NamedOptions, recurse?: boolean, removeDuplicate?: boolean): Generator<[string, Tensor]> {
+  namedBuffers(
+    prefix?: string | NamedOptions,
+    recurse?: boolean,
+    removeDuplicate?: boolean,
+  ): Generator<[string, Tensor]> {
     const o = namedArgs(prefix, recurse, removeDuplicate);
     return this.namedMembers((m) => m._buffers, o.prefix, o.recurse, o.removeDuplicate);
   }
@@ -204,7 +230,11 @@ export class Module {
   }
 
   /** This module and every descendant as [dotted name, module], depth first ('' is this module). */
-  *namedModules(memo?: Set<Module> | NamedOptions, prefix = '', removeDuplicate = true): Generator<[string, Module]> {
+  *namedModules(
+    memo?: Set<Module> | NamedOptions,
+    prefix = '',
+    removeDuplicate = true,
+  ): Generator<[string, Module]> {
     let seen: Set<Module>;
     if (memo instanceof Set) seen = memo;
     else {
@@ -247,7 +277,8 @@ export class Module {
     const i = target.lastIndexOf('.');
     const mod = this.getSubmodule(i < 0 ? '' : target.slice(0, i));
     const name = target.slice(i + 1);
-    if (!hasAttr(mod as unknown as ModuleSlots, name)) throw new Error(`${mod._getName()} has no attribute \`${name}\``);
+    if (!hasAttr(mod as unknown as ModuleSlots, name))
+      throw new Error(`${mod._getName()} has no attribute \`${name}\``);
     const p = mod._parameters.get(name);
     if (!(p instanceof Parameter)) throw new Error(`\`${name}\` is not an nn.Parameter`);
     return p;
@@ -258,7 +289,8 @@ export class Module {
     const i = target.lastIndexOf('.');
     const mod = this.getSubmodule(i < 0 ? '' : target.slice(0, i));
     const name = target.slice(i + 1);
-    if (!hasAttr(mod as unknown as ModuleSlots, name)) throw new Error(`${mod._getName()} has no attribute \`${name}\``);
+    if (!hasAttr(mod as unknown as ModuleSlots, name))
+      throw new Error(`${mod._getName()} has no attribute \`${name}\``);
     const b = mod._buffers.get(name);
     if (!b) throw new Error(`\`${name}\` is not a buffer`);
     return b;
@@ -345,7 +377,10 @@ export class Module {
   }
 
   /** `hook(module, args, output)` runs after forward; it may return a new output. */
-  registerForwardHook(hook: ForwardHook, opts: { prepend?: boolean; alwaysCall?: boolean } = {}): RemovableHandle {
+  registerForwardHook(
+    hook: ForwardHook,
+    opts: { prepend?: boolean; alwaysCall?: boolean } = {},
+  ): RemovableHandle {
     const h = addHook(this._forwardHooks, hook, opts.prepend);
     if (opts.alwaysCall) this._forwardHooksAlwaysCall.add(h.id);
     return h;

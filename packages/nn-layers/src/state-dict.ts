@@ -57,7 +57,8 @@ function planModule(
       });
       continue;
     }
-    const same = value.shape.length === current.shape.length && value.shape.every((d, i) => d === current.shape[i]);
+    const same =
+      value.shape.length === current.shape.length && value.shape.every((d, i) => d === current.shape[i]);
     if (!same) {
       errors.push(
         `size mismatch for ${key}: copying a param with shape ${fmt(value.shape)} from checkpoint, the shape in current model is ${fmt(current.shape)}.`,
@@ -91,18 +92,28 @@ function walk(m: Module, prefix: string, visit: (m: Module, prefix: string) => v
 }
 
 /** Module.loadStateDict (see there). */
-export function loadStateDict(root: Module, stateDict: StateDictLike, opts: LoadStateDictOptions = {}): LoadResult {
+export function loadStateDict(
+  root: Module,
+  stateDict: StateDictLike,
+  opts: LoadStateDictOptions = {},
+): LoadResult {
   const strict = opts.strict ?? true;
   const sd: Map<string, unknown> =
-    stateDict instanceof Map ? new Map(stateDict as Map<string, unknown>) : new Map(Object.entries(stateDict ?? {}));
+    stateDict instanceof Map
+      ? new Map(stateDict as Map<string, unknown>)
+      : new Map(Object.entries(stateDict ?? {}));
   const steps: Step[] = [];
   const missingKeys: string[] = [];
   const unexpectedKeys: string[] = [];
   const errors: string[] = [];
-  walk(root, '', (m, prefix) => planModule(m, prefix, sd, !!opts.assign, steps, missingKeys, unexpectedKeys, errors));
+  walk(root, '', (m, prefix) =>
+    planModule(m, prefix, sd, !!opts.assign, steps, missingKeys, unexpectedKeys, errors),
+  );
   if (strict) {
-    if (unexpectedKeys.length) errors.unshift(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}. `);
-    if (missingKeys.length) errors.unshift(`Missing key(s) in state_dict: ${missingKeys.map((k) => `"${k}"`).join(', ')}. `);
+    if (unexpectedKeys.length)
+      errors.unshift(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}. `);
+    if (missingKeys.length)
+      errors.unshift(`Missing key(s) in state_dict: ${missingKeys.map((k) => `"${k}"`).join(', ')}. `);
   }
   if (errors.length) {
     throw new Error(`Error(s) in loading state_dict for ${root._getName()}:\n\t${errors.join('\n\t')}`);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   Identity,
   Linear,
-  Module,
+  type Module,
   ModuleDict,
   ModuleList,
   Parameter,
@@ -31,7 +31,13 @@ describe('Sequential', () => {
   });
 
   it('takes named children from a Map or object and keeps names when slicing', () => {
-    const s = new Sequential(new Map<string, Module>([['fc', new Linear(2, 2)], ['act', new Tanh()], ['out', new Linear(2, 1)]]));
+    const s = new Sequential(
+      new Map<string, Module>([
+        ['fc', new Linear(2, 2)],
+        ['act', new Tanh()],
+        ['out', new Linear(2, 1)],
+      ]),
+    );
     expect(names(s)).toEqual(['fc:Linear', 'act:Tanh', 'out:Linear']);
     expect([...s.stateDict().keys()]).toEqual(['fc.weight', 'fc.bias', 'out.weight', 'out.bias']);
     expect(names(s.slice(1))).toEqual(['act:Tanh', 'out:Linear']);
@@ -105,7 +111,13 @@ describe('ParameterList / ParameterDict', () => {
     pd.set('beta', zeros(2, 2));
     expect(pd.keys()).toEqual(['alpha', 'beta']);
     expect([...pd.namedParameters()].map(([k]) => k)).toEqual(['alpha', 'beta']);
-    pd.loadStateDict({ alpha: tensor([1, 2, 3]), beta: tensor([[1, 1], [1, 1]]) });
+    pd.loadStateDict({
+      alpha: tensor([1, 2, 3]),
+      beta: tensor([
+        [1, 1],
+        [1, 1],
+      ]),
+    });
     expect(vals(pd.get('alpha'))).toEqual([1, 2, 3]);
     expect(pd.pop('alpha').shape).toEqual([3]);
     expect(pd.length).toBe(1);

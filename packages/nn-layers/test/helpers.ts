@@ -14,7 +14,11 @@ export const vals = (t: Tensor | null | undefined): number[] => {
 };
 
 /** Elementwise closeness with an absolute tolerance. */
-export function expectClose(actual: Tensor | number[] | null | undefined, expected: readonly number[], tol = 1e-5): void {
+export function expectClose(
+  actual: Tensor | number[] | null | undefined,
+  expected: readonly number[],
+  tol = 1e-5,
+): void {
   const a = Array.isArray(actual) ? actual : vals(actual as Tensor);
   expect(a.length).toBe(expected.length);
   a.forEach((v, i) => {

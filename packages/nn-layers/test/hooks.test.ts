@@ -11,7 +11,10 @@ class MulAdd extends Module {
   }
 }
 
-const inputs = () => [tensor([1, 2], { dtype: 'float32', requiresGrad: true }), tensor([3, 4], { dtype: 'float32', requiresGrad: true })];
+const inputs = () => [
+  tensor([1, 2], { dtype: 'float32', requiresGrad: true }),
+  tensor([3, 4], { dtype: 'float32', requiresGrad: true }),
+];
 
 describe('forward hooks', () => {
   it('pre-hooks may replace the arguments, forward hooks the output; handles remove them', () => {
@@ -51,7 +54,16 @@ describe('forward hooks', () => {
     const fc = new Linear(2, 2);
     const seen: number[][] = [];
     fc.registerForwardHook((_m, _a, out) => void seen.push([...(out as Tensor).shape]));
-    new Sequential(fc, new ReLU()).call(tensor([[1, 2], [3, 4], [5, 6]], { dtype: 'float32' }));
+    new Sequential(fc, new ReLU()).call(
+      tensor(
+        [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ],
+        { dtype: 'float32' },
+      ),
+    );
     expect(seen).toEqual([[3, 2]]);
   });
 
@@ -75,8 +87,17 @@ describe('full backward hooks', () => {
     const [a, b] = inputs();
     const out = m.call(a, b);
     expect(vals(out)).toEqual([4, 10]);
-    out.mul(tensor([1, 2], { dtype: 'float32' })).sum().backward();
-    expect(seen).toEqual({ gi: [[4, 10], [1, 4]], go: [[1, 2]] });
+    out
+      .mul(tensor([1, 2], { dtype: 'float32' }))
+      .sum()
+      .backward();
+    expect(seen).toEqual({
+      gi: [
+        [4, 10],
+        [1, 4],
+      ],
+      go: [[1, 2]],
+    });
     expect(vals(a.grad)).toEqual([8, 20]);
     expect(vals(b.grad)).toEqual([2, 8]);
   });
@@ -98,7 +119,9 @@ describe('full backward hooks', () => {
       gi = gradInput;
       go = gradOutput;
     });
-    m.call(tensor([[1, 2]], { dtype: 'float32' })).sum().backward();
+    m.call(tensor([[1, 2]], { dtype: 'float32' }))
+      .sum()
+      .backward();
     expect(gi).toEqual([null]);
     expectClose(go[0], [1]);
     expect(m.weight.grad).not.toBeNull();
@@ -110,11 +133,11 @@ describe('full backward hooks', () => {
     const grads: number[][] = [];
     const h = fc.registerFullBackwardHook((_m, gi) => void grads.push(vals(gi[0])));
     const x = tensor([[1, -1]], { dtype: 'float32', requiresGrad: true });
-    net.call(x).sum().backward();
+    (net.call(x) as Tensor).sum().backward();
     expect(grads.length).toBe(1);
     expectClose(grads[0], vals(x.grad));
     h.remove();
-    net.call(x).sum().backward();
+    (net.call(x) as Tensor).sum().backward();
     expect(grads.length).toBe(1);
   });
 });

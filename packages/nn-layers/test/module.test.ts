@@ -25,8 +25,21 @@ class Net extends Module {
 describe('registration by assignment', () => {
   it('registers parameters, buffers and children in PyTorch key order', () => {
     const net = new Net();
-    expect([...net.stateDict().keys()]).toEqual(['scale', 'steps', 'fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']);
-    expect([...net.namedParameters()].map(([k]) => k)).toEqual(['scale', 'fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']);
+    expect([...net.stateDict().keys()]).toEqual([
+      'scale',
+      'steps',
+      'fc1.weight',
+      'fc1.bias',
+      'fc2.weight',
+      'fc2.bias',
+    ]);
+    expect([...net.namedParameters()].map(([k]) => k)).toEqual([
+      'scale',
+      'fc1.weight',
+      'fc1.bias',
+      'fc2.weight',
+      'fc2.bias',
+    ]);
     expect([...net.namedBuffers()].map(([k]) => k)).toEqual(['steps']);
     expect([...net.namedChildren()].map(([k]) => k)).toEqual(['fc1', 'fc2']);
     expect([...net.namedModules()].map(([k]) => k)).toEqual(['', 'fc1', 'fc2']);
@@ -67,7 +80,9 @@ describe('registration by assignment', () => {
     const net = new Net();
     expect(() => {
       (net as unknown as { scale: unknown }).scale = tensor([1.5]);
-    }).toThrow(/cannot assign 'torch.FloatTensor' as parameter 'scale' \(torch.nn.Parameter or None expected\)/);
+    }).toThrow(
+      /cannot assign 'torch.FloatTensor' as parameter 'scale' \(torch.nn.Parameter or None expected\)/,
+    );
     expect(() => {
       (net as unknown as { fc1: unknown }).fc1 = 3;
     }).toThrow(/as child module 'fc1'/);
@@ -89,7 +104,9 @@ describe('registration by assignment', () => {
     expect(() => m.registerParameter('a.b', null)).toThrow('parameter name can\'t contain ".", got: a.b');
     expect(() => m.registerBuffer('', null)).toThrow('buffer name can\'t be empty string ""');
     expect(() => m.addModule('train', new ReLU())).toThrow("attribute 'train' already exists");
-    expect(() => m.registerParameter('w', tensor([1]) as Parameter)).toThrow(/torch.nn.Parameter or None required/);
+    expect(() => m.registerParameter('w', tensor([1]) as Parameter)).toThrow(
+      /torch.nn.Parameter or None required/,
+    );
     expect(() => m.addModule('x', {} as Module)).toThrow(/is not a Module subclass/);
     m.registerBuffer('b', tensor([1]), { persistent: false });
     expect([...m.namedBuffers()].map(([k]) => k)).toEqual(['b']);
@@ -161,7 +178,16 @@ describe('modes and bulk operations', () => {
     const m = new Sequential(new Linear(3, 2), new BatchNorm1d(2));
     const w = (m.at(0) as Linear).weight;
     const before = vals(w);
-    (m.call(tensor([[1, 2, 3], [4, 5, 6]])) as Tensor).sum().backward();
+    (
+      m.call(
+        tensor([
+          [1, 2, 3],
+          [4, 5, 6],
+        ]),
+      ) as Tensor
+    )
+      .sum()
+      .backward();
     expect(m.double()).toBe(m);
     expect((m.at(0) as Linear).weight).toBe(w);
     expect(w.dtype).toBe('float64');
@@ -171,7 +197,15 @@ describe('modes and bulk operations', () => {
     const sd = m.stateDict();
     expect(sd.get('1.running_mean')?.dtype).toBe('float64');
     expect(sd.get('1.num_batches_tracked')?.dtype).toBe('int32');
-    const y = m.call(tensor([[1, 2, 3], [4, 5, 6]], { dtype: 'float64' })) as Tensor;
+    const y = m.call(
+      tensor(
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        { dtype: 'float64' },
+      ),
+    ) as Tensor;
     expect(y.dtype).toBe('float64');
     y.sum().backward();
     m.float();

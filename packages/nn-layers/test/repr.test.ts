@@ -9,7 +9,10 @@ describe('repr', () => {
   it('matches PyTorch for the layers', () => {
     const cases: [nn.Module, string][] = [
       [new nn.Linear(4, 2), 'Linear(in_features=4, out_features=2, bias=True)'],
-      [new nn.Bilinear(2, 3, 4, { bias: false }), 'Bilinear(in1_features=2, in2_features=3, out_features=4, bias=False)'],
+      [
+        new nn.Bilinear(2, 3, 4, { bias: false }),
+        'Bilinear(in1_features=2, in2_features=3, out_features=4, bias=False)',
+      ],
       [new nn.LazyLinear(3), 'LazyLinear(in_features=0, out_features=3, bias=True)'],
       [new nn.Identity(), 'Identity()'],
       [new nn.ReLU(), 'ReLU()'],
@@ -37,9 +40,18 @@ describe('repr', () => {
       [new nn.LogSoftmax({ dim: 1 }), 'LogSoftmax(dim=1)'],
       [new nn.Softmin({ dim: 1 }), 'Softmin(dim=1)'],
       [new nn.Softmax2d(), 'Softmax2d()'],
-      [new nn.BatchNorm1d(4), 'BatchNorm1d(4, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)'],
-      [new nn.BatchNorm2d(3, { momentum: null }), 'BatchNorm2d(3, eps=1e-05, momentum=None, affine=True, track_running_stats=True)'],
-      [new nn.InstanceNorm1d(4), 'InstanceNorm1d(4, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False)'],
+      [
+        new nn.BatchNorm1d(4),
+        'BatchNorm1d(4, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)',
+      ],
+      [
+        new nn.BatchNorm2d(3, { momentum: null }),
+        'BatchNorm2d(3, eps=1e-05, momentum=None, affine=True, track_running_stats=True)',
+      ],
+      [
+        new nn.InstanceNorm1d(4),
+        'InstanceNorm1d(4, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False)',
+      ],
       [new nn.LayerNorm(5), 'LayerNorm((5,), eps=1e-05, elementwise_affine=True)'],
       [new nn.LayerNorm([4, 5]), 'LayerNorm((4, 5), eps=1e-05, elementwise_affine=True)'],
       [new nn.RMSNorm([4]), 'RMSNorm((4,), eps=None, elementwise_affine=True)'],
@@ -50,11 +62,20 @@ describe('repr', () => {
       [new nn.AlphaDropout({ p: 0.2 }), 'AlphaDropout(p=0.2, inplace=False)'],
       [new nn.Embedding(10, 3), 'Embedding(10, 3)'],
       [
-        new nn.Embedding(10, 3, { paddingIdx: 0, maxNorm: 1, normType: 1, scaleGradByFreq: true, sparse: true }),
+        new nn.Embedding(10, 3, {
+          paddingIdx: 0,
+          maxNorm: 1,
+          normType: 1,
+          scaleGradByFreq: true,
+          sparse: true,
+        }),
         'Embedding(10, 3, padding_idx=0, max_norm=1, norm_type=1, scale_grad_by_freq=True, sparse=True)',
       ],
       [new nn.EmbeddingBag(10, 3), 'EmbeddingBag(10, 3, mode=mean)'],
-      [new nn.EmbeddingBag(10, 3, { mode: 'sum', maxNorm: 1.5, paddingIdx: 2 }), 'EmbeddingBag(10, 3, max_norm=1.5, mode=sum, padding_idx=2)'],
+      [
+        new nn.EmbeddingBag(10, 3, { mode: 'sum', maxNorm: 1.5, paddingIdx: 2 }),
+        'EmbeddingBag(10, 3, max_norm=1.5, mode=sum, padding_idx=2)',
+      ],
       [new nn.Flatten(), 'Flatten(start_dim=1, end_dim=-1)'],
       [new nn.Unflatten(1, [2, 3]), 'Unflatten(dim=1, unflattened_size=(2, 3))'],
       [new nn.Sigmoid(), 'Sigmoid()'],
@@ -109,6 +130,8 @@ describe('repr', () => {
         return 'depth=2';
       }
     }
-    expect(new Block().toString()).toBe('Block(\n  depth=2\n  (fc): Linear(in_features=1, out_features=1, bias=True)\n)');
+    expect(new Block().toString()).toBe(
+      'Block(\n  depth=2\n  (fc): Linear(in_features=1, out_features=1, bias=True)\n)',
+    );
   });
 });

@@ -239,6 +239,23 @@ fn("pairwiseDistance/pinf_eps", lambda u, v: F.pairwise_distance(u, v, p=math.in
 a, b = rnd(6), rnd(6)
 fn("pairwiseDistance/1d", lambda u, v: F.pairwise_distance(u, v), [a, b], {}, "pairwiseDistance", grad_idx=(0, 1))
 
+# ---- max / avg pooling corner cases (ceil mode, dilation, padding) -----------------------------
+x = rnd(2, 2, 7, 8)
+fn("maxPool2d/ceil_dilation_idx", lambda t: F.max_pool2d(t, 3, stride=2, padding=1, dilation=2, ceil_mode=True, return_indices=True), [x], {"stride": 2, "padding": 1, "dilation": 2, "ceilMode": True, "returnIndices": True}, "maxPool2d")
+CASES[-1]["inputs"].append(3)
+fn("maxPool1d/unbatched_ceil", lambda t: F.max_pool1d(t, 2, stride=3, ceil_mode=True), [rnd(3, 8)], {"stride": 3, "ceilMode": True}, "maxPool1d")
+CASES[-1]["inputs"].append(2)
+fn("maxPool3d/asym_idx", lambda t: F.max_pool3d(t, (2, 1, 3), stride=(1, 2, 2), padding=(1, 0, 1), return_indices=True), [rnd(1, 2, 3, 5, 6)], {"stride": [1, 2, 2], "padding": [1, 0, 1], "returnIndices": True}, "maxPool3d")
+CASES[-1]["inputs"].append([2, 1, 3])
+fn("avgPool2d/ceil_exclude_pad", lambda t: F.avg_pool2d(t, 3, stride=2, padding=1, ceil_mode=True, count_include_pad=False), [x], {"stride": 2, "padding": 1, "ceilMode": True, "countIncludePad": False}, "avgPool2d")
+CASES[-1]["inputs"].append(3)
+fn("avgPool2d/ceil_include_pad", lambda t: F.avg_pool2d(t, 3, stride=2, padding=1, ceil_mode=True), [x], {"stride": 2, "padding": 1, "ceilMode": True}, "avgPool2d")
+CASES[-1]["inputs"].append(3)
+fn("avgPool1d/unbatched_ceil", lambda t: F.avg_pool1d(t, 3, stride=2, ceil_mode=True), [rnd(2, 8)], {"stride": 2, "ceilMode": True}, "avgPool1d")
+CASES[-1]["inputs"].append(3)
+fn("avgPool3d/divisor_ceil", lambda t: F.avg_pool3d(t, 2, stride=2, ceil_mode=True, divisor_override=3), [rnd(1, 1, 3, 5, 4)], {"stride": 2, "ceilMode": True, "divisorOverride": 3}, "avgPool3d")
+CASES[-1]["inputs"].append(2)
+
 # ---- lp pooling -----------------------------------------------------------------------------------
 x = rnd(2, 3, 8).abs()
 fn("lpPool1d/p3_ceil", lambda t: F.lp_pool1d(t, 3, 3, stride=2, ceil_mode=True), [x], {"stride": 2, "ceilMode": True}, "lpPool1d")

@@ -34,7 +34,13 @@ describe('loadStateDict', () => {
     const m = new Linear(2, 2);
     const w = m.weight;
     const res = m.loadStateDict({
-      weight: tensor([[1, 2], [3, 4]], { dtype: 'float64' }),
+      weight: tensor(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        { dtype: 'float64' },
+      ),
       bias: tensor([5, 6]),
     });
     expect(res).toEqual({ missingKeys: [], unexpectedKeys: [] });
@@ -45,16 +51,18 @@ describe('loadStateDict', () => {
     expect(w.requiresGrad).toBe(true);
   });
 
-  it('throws PyTorch\'s message listing every problem and changes nothing', () => {
+  it("throws PyTorch's message listing every problem and changes nothing", () => {
     const m = new Linear(4, 3);
     const before = snapshot(m);
     let msg = '';
     try {
-      m.loadStateDict(new Map([
-        ['weight', zeros(4, 3)],
-        ['extra', zeros(1)],
-        ['extra2.x', zeros(1)],
-      ]));
+      m.loadStateDict(
+        new Map([
+          ['weight', zeros(4, 3)],
+          ['extra', zeros(1)],
+          ['extra2.x', zeros(1)],
+        ]),
+      );
     } catch (e) {
       msg = (e as Error).message;
     }
@@ -69,17 +77,30 @@ describe('loadStateDict', () => {
 
   it('non-strict returns the missing and unexpected keys and loads the rest', () => {
     const m = new Sequential(new Linear(2, 1), new Linear(1, 1));
-    const res = m.loadStateDict({ '0.weight': tensor([[7, 8]]), '1.zzz': zeros(1), '1.bias': tensor([3]) }, { strict: false });
+    const res = m.loadStateDict(
+      { '0.weight': tensor([[7, 8]]), '1.zzz': zeros(1), '1.bias': tensor([3]) },
+      { strict: false },
+    );
     expect(res).toEqual({ missingKeys: ['0.bias', '1.weight'], unexpectedKeys: ['1.zzz'] });
     expect(vals((m.at(0) as Linear).weight)).toEqual([7, 8]);
     expect(vals((m.at(1) as Linear).bias)).toEqual([3]);
     // a wrong shape throws even when not strict
-    expect(() => m.loadStateDict({ '0.weight': zeros(3) }, { strict: false })).toThrow(/size mismatch for 0.weight/);
+    expect(() => m.loadStateDict({ '0.weight': zeros(3) }, { strict: false })).toThrow(
+      /size mismatch for 0.weight/,
+    );
   });
 
   it('round-trips through stateDict, skips non-persistent buffers, accepts old BatchNorm checkpoints', () => {
     const a = new BatchNorm1d(3);
-    a.call(tensor([[1, 2, 3], [4, 5, 7]], { dtype: 'float32' }));
+    a.call(
+      tensor(
+        [
+          [1, 2, 3],
+          [4, 5, 7],
+        ],
+        { dtype: 'float32' },
+      ),
+    );
     const b = new BatchNorm1d(3);
     b.loadStateDict(a.stateDict());
     expect(snapshot(b)).toEqual(snapshot(a));
@@ -110,7 +131,16 @@ describe('loadStateDict', () => {
 
   it('materialises lazy parameters from the checkpoint', () => {
     const m = new LazyLinear(2);
-    m.loadStateDict({ weight: tensor([[1, 0, 0], [0, 1, 0]], { dtype: 'float32' }), bias: tensor([1, 2], { dtype: 'float32' }) });
+    m.loadStateDict({
+      weight: tensor(
+        [
+          [1, 0, 0],
+          [0, 1, 0],
+        ],
+        { dtype: 'float32' },
+      ),
+      bias: tensor([1, 2], { dtype: 'float32' }),
+    });
     expect(m.weight.shape).toEqual([2, 3]);
     expect(vals(m.call(tensor([[5, 6, 7]], { dtype: 'float32' })))).toEqual([6, 8]);
     expect(m).toBeInstanceOf(Linear);

@@ -373,7 +373,7 @@ export class GaussianNLLLoss extends _Loss {
     this.eps = checkNumber(new.target.name, 'eps', opts.eps ?? 1e-6);
   }
 
-  override forward(input: Tensor, target: Tensor, variance: Tensor): Tensor {
+  override forward(input: Tensor, target: Tensor, variance: Tensor | number): Tensor {
     return gaussianNllLoss(input, target, variance, {
       full: this.full,
       eps: this.eps,

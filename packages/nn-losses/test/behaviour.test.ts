@@ -1,5 +1,6 @@
 /** Behaviour beyond the PyTorch value goldens: stability, autograd plumbing, module API, devices of errors. */
-import { noGrad, randn, type Tensor, tensor } from '@kindling/tensor';
+import { Module, Parameter } from '@kindling/nn-layers';
+import { noGrad, ones, randn, type Tensor, tensor } from '@kindling/tensor';
 import { describe, expect, it } from 'vitest';
 import {
   _Loss,
@@ -11,6 +12,7 @@ import {
   crossEntropy,
   ctcLoss,
   customOp,
+  GaussianNLLLoss,
   KLDivLoss,
   L1Loss,
   MSELoss,
@@ -18,6 +20,8 @@ import {
   NLLLoss,
   nllLoss,
   softMarginLoss,
+  TripletMarginWithDistanceLoss,
+  tripletMarginWithDistanceLoss,
 } from '../src/index.js';
 import './helpers.js';
 
@@ -260,6 +264,19 @@ describe('modules', () => {
     expect(values(out)[0]).toBeCloseTo(Math.log(2) * 0.5, 12);
   });
 
+  it('GaussianNLLLoss takes one number as the variance', () => {
+    const x = randn([3, 2]);
+    const y = randn([3, 2]);
+    const a = new GaussianNLLLoss({ full: true }).call(x, y, 0.5);
+    const b = new GaussianNLLLoss({ full: true }).call(
+      x,
+      y,
+      tensor([0.5], { dtype: 'float32' }).expand([3, 2]),
+    );
+    expect(values(a)[0]).toBeCloseTo(values(b)[0], 6);
+    expect(() => new GaussianNLLLoss().call(x, y, -1)).toThrow(/negative/);
+  });
+
   it('float64 inputs with float32 weights compute in float64', () => {
     const x = randn([3, 4], { dtype: 'float64', requiresGrad: true });
     const l = new NLLLoss({ weight: tensor([1, 2, 3, 4], { dtype: 'float32' }) }).call(
@@ -286,6 +303,40 @@ describe('modules', () => {
     expect(() => new CrossEntropyLoss({ weight: tensor([[1, 2]], { dtype: 'float32' }) })).toThrow(/1-D/);
     expect(() => new CTCLoss({ reduction: 'batchmean' as never })).toThrow(/reduction/);
     expect(() => new KLDivLoss({ reduction: 'batchmean' })).not.toThrow();
+  });
+});
+
+describe('TripletMarginWithDistanceLoss distance functions', () => {
+  class ScaledL1 extends Module {
+    declare scale: Parameter;
+    constructor() {
+      super();
+      this.scale = new Parameter(ones([1]));
+    }
+    override forward(a: Tensor, b: Tensor): Tensor {
+      return a.sub(b).abs().sum(-1).mul(this.scale);
+    }
+  }
+
+  it('a Module distance is the child distance_function (PyTorch keys) and gets gradients', () => {
+    const d = new ScaledL1();
+    const m = new TripletMarginWithDistanceLoss({ distanceFunction: d, margin: 5 });
+    expect([...m.stateDict().keys()]).toEqual(['distance_function.scale']);
+    const [a, p, n] = [randn([3, 4]), randn([3, 4]), randn([3, 4])];
+    const viaModule = m.call(a, p, n);
+    const viaFn = tripletMarginWithDistanceLoss(a, p, n, {
+      distanceFunction: (x, y) => x.sub(y).abs().sum(-1),
+      margin: 5,
+    });
+    expect(values(viaModule)[0]).toBeCloseTo(values(viaFn)[0], 5);
+    viaModule.backward();
+    expect(d.scale.grad).not.toBeNull();
+  });
+
+  it('rejects a distance that is neither a function nor a module', () => {
+    expect(() => new TripletMarginWithDistanceLoss({ distanceFunction: 3 as never })).toThrow(
+      /distanceFunction/,
+    );
   });
 });
 

@@ -1,6 +1,10 @@
 import { Module } from '../module.js';
 
-type Entries<T> = Map<string, T> | ReadonlyMap<string, T> | Record<string, T> | Iterable<readonly [string, T]>;
+type Entries<T> =
+  | Map<string, T>
+  | ReadonlyMap<string, T>
+  | Record<string, T>
+  | Iterable<readonly [string, T]>;
 
 export function entriesOf<T>(x: Entries<T> | null | undefined): [string, T][] {
   if (x === null || x === undefined) return [];
@@ -24,7 +28,7 @@ export function entriesOf<T>(x: Entries<T> | null | undefined): [string, T][] {
  * heads.get('cls').call(x);
  */
 export class ModuleDict<T extends Module = Module> extends Module {
-  constructor(modules?: Entries<T>) {
+  constructor(modules?: Entries<NoInfer<T>>) {
     super();
     this.update(modules);
   }

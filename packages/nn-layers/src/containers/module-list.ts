@@ -13,7 +13,7 @@ import { normIndex } from './index-util.js';
  * for (const l of layers) x = l.call(x);
  */
 export class ModuleList<T extends Module = Module> extends Module {
-  constructor(modules: Iterable<T> = []) {
+  constructor(modules: Iterable<NoInfer<T>> = []) {
     super();
     this.extend(modules);
   }
@@ -32,7 +32,8 @@ export class ModuleList<T extends Module = Module> extends Module {
   }
 
   set(i: number, module: T): void {
-    (this as unknown as Record<string, unknown>)[String(normIndex('ModuleList', i, this._modules.size))] = module;
+    (this as unknown as Record<string, unknown>)[String(normIndex('ModuleList', i, this._modules.size))] =
+      module;
   }
 
   /** Remove the module at `i`; later ones are renumbered. */

@@ -12,7 +12,11 @@ const TYPENAME: Record<DType, string> = {
   bool: 'torch.BoolTensor',
 };
 
-type Entries = Map<string, Tensor> | ReadonlyMap<string, Tensor> | Record<string, Tensor> | Iterable<readonly [string, Tensor]>;
+type Entries =
+  | Map<string, Tensor>
+  | ReadonlyMap<string, Tensor>
+  | Record<string, Tensor>
+  | Iterable<readonly [string, Tensor]>;
 
 /**
  * Parameters by name, in insertion order (torch.nn.ParameterDict). Plain tensors are wrapped in
@@ -81,6 +85,8 @@ export class ParameterDict extends Module {
   }
 
   override extraRepr(): string {
-    return [...this._parameters].map(([k, p]) => (p ? paramLine(k, p, TYPENAME[p.dtype]) : `  (${k}): None`)).join('\n');
+    return [...this._parameters]
+      .map(([k, p]) => (p ? paramLine(k, p, TYPENAME[p.dtype]) : `  (${k}): None`))
+      .join('\n');
   }
 }

@@ -62,6 +62,8 @@ export class ParameterList extends Module {
   }
 
   override extraRepr(): string {
-    return [...this._parameters].map(([k, p]) => (p ? paramLine(k, p, torchDtype(p.dtype)) : `  (${k}): None`)).join('\n');
+    return [...this._parameters]
+      .map(([k, p]) => (p ? paramLine(k, p, torchDtype(p.dtype)) : `  (${k}): None`))
+      .join('\n');
   }
 }

@@ -21,7 +21,8 @@ export class Sequential extends Module {
     super();
     const first = args[0] as unknown;
     if (args.length === 1 && first && typeof first === 'object' && !isModule(first)) {
-      const entries = first instanceof Map ? [...first.entries()] : Object.entries(first as Record<string, Module>);
+      const entries =
+        first instanceof Map ? [...first.entries()] : Object.entries(first as Record<string, Module>);
       for (const [k, m] of entries) this.addModule(k, m as Module);
     } else {
       (args as Module[]).forEach((m, i) => {

@@ -66,7 +66,13 @@ export interface RreluOptions {
  * U(lower, upper); otherwise the slope is (lower + upper) / 2.
  */
 export function rrelu(x: Tensor, o?: number | RreluOptions): Tensor {
-  const { lower = 1 / 8, upper = 1 / 3, training = false, inplace, generator } = opts<RreluOptions>(o, 'lower');
+  const {
+    lower = 1 / 8,
+    upper = 1 / 3,
+    training = false,
+    inplace,
+    generator,
+  } = opts<RreluOptions>(o, 'lower');
   if (!training) return leakyRelu(x, { negativeSlope: (lower + upper) / 2, inplace });
   return maybeInplace(x, inplace, (t) => {
     const u = rand(t.shape, { dtype: t.dtype, device: t.device, generator });
@@ -92,8 +98,8 @@ export function elu(x: Tensor, o?: number | EluOptions): Tensor {
   return maybeInplace(x, inplace, (t) => eluCore(t, alpha, 1, 1));
 }
 
-const SELU_ALPHA = 1.6732632423543772848170429916717;
-const SELU_SCALE = 1.0507009873554804934193349852946;
+const SELU_ALPHA = 1.6732632423543772;
+const SELU_SCALE = 1.0507009873554805;
 
 /** scale·elu(x, alpha) with the self-normalising constants. */
 export function selu(x: Tensor, o: InplaceOptions = {}): Tensor {

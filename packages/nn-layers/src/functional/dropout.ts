@@ -12,13 +12,16 @@ export interface DropoutOptions {
 }
 
 function checkP(p: number): void {
-  if (!(p >= 0 && p <= 1)) throw new RangeError(`dropout probability has to be between 0 and 1, but got ${p}`);
+  if (!(p >= 0 && p <= 1))
+    throw new RangeError(`dropout probability has to be between 0 and 1, but got ${p}`);
 }
 
 /** A 0/1 mask (keep with probability 1 − p) of `shape`, in x's dtype and device. */
 function keepMask(x: Tensor, shape: readonly number[], p: number, generator?: Generator): Tensor {
   const dtype = x.isFloatingPoint() ? x.dtype : 'float32';
-  return rand([...shape], { dtype, device: x.device, generator }).lt(1 - p).to(dtype);
+  return rand([...shape], { dtype, device: x.device, generator })
+    .lt(1 - p)
+    .to(dtype);
 }
 
 /** The mask shape of feature (channel) dropout: [N, C, 1, ...]. */
@@ -46,7 +49,10 @@ function alpha(x: Tensor, o: DropoutOptions, feature: boolean): Tensor {
     const keep = keepMask(t, feature ? featureShape(t) : t.shape, p, generator);
     const a = 1 / Math.sqrt((ALPHA * ALPHA * p + 1) * (1 - p));
     // kept: a·x + a·α·p; dropped: a·α·p − a·α (PyTorch's alpha_dropout)
-    const b = keep.sub(1).mul(ALPHA * a).add(ALPHA * a * p);
+    const b = keep
+      .sub(1)
+      .mul(ALPHA * a)
+      .add(ALPHA * a * p);
     return t.mul(keep.mul(a)).add(b);
   });
 }
@@ -73,7 +79,8 @@ function batched(x: Tensor, batchedRank: number, f: (x: Tensor) => Tensor): Tens
 export function dropout1d(x: Tensor, o?: number | DropoutOptions): Tensor {
   featureRank('dropout1d', x, [2, 3], '1 spatial dimension');
   const op = opts<DropoutOptions>(o, 'p');
-  if (op.inplace && x.ndim === 2) return maybeInplace(x, true, (t) => batched(t, 3, (b) => plain(b, { ...op, inplace: false }, true)));
+  if (op.inplace && x.ndim === 2)
+    return maybeInplace(x, true, (t) => batched(t, 3, (b) => plain(b, { ...op, inplace: false }, true)));
   return batched(x, 3, (b) => plain(b, op, true));
 }
 
@@ -87,7 +94,8 @@ export function dropout2d(x: Tensor, o?: number | DropoutOptions): Tensor {
 export function dropout3d(x: Tensor, o?: number | DropoutOptions): Tensor {
   featureRank('dropout3d', x, [4, 5], '3 spatial dimensions');
   const op = opts<DropoutOptions>(o, 'p');
-  if (op.inplace && x.ndim === 4) return maybeInplace(x, true, (t) => batched(t, 5, (b) => plain(b, { ...op, inplace: false }, true)));
+  if (op.inplace && x.ndim === 4)
+    return maybeInplace(x, true, (t) => batched(t, 5, (b) => plain(b, { ...op, inplace: false }, true)));
   return batched(x, 5, (b) => plain(b, op, true));
 }
 
@@ -98,6 +106,7 @@ export function alphaDropout(x: Tensor, o?: number | DropoutOptions): Tensor {
 
 /** alphaDropout over whole channels. training defaults to false, as in PyTorch. */
 export function featureAlphaDropout(x: Tensor, o?: number | DropoutOptions): Tensor {
-  if (x.ndim < 2) throw new RangeError(`feature_alpha_dropout: expected an input of at least 2 dims, got ${shapeStr(x)}`);
+  if (x.ndim < 2)
+    throw new RangeError(`feature_alpha_dropout: expected an input of at least 2 dims, got ${shapeStr(x)}`);
   return alpha(x, opts<DropoutOptions>(o, 'p'), true);
 }

@@ -16,12 +16,15 @@ export interface EmbeddingOptions {
 
 function checkIndices(where: string, input: Tensor, num: number): void {
   if (input.dtype !== 'int32') {
-    throw new TypeError(`${where}: Expected tensor for argument #1 'indices' to have scalar type int32; but got ${input.dtype} instead (shape ${shapeStr(input)})`);
+    throw new TypeError(
+      `${where}: Expected tensor for argument #1 'indices' to have scalar type int32; but got ${input.dtype} instead (shape ${shapeStr(input)})`,
+    );
   }
   if (input.numel() && input.device === 'cpu') {
     const data = input.dataSync();
     for (let i = 0; i < data.length; i++) {
-      if (data[i] < 0 || data[i] >= num) throw new RangeError(`${where}: index ${data[i]} is out of range in self (${num} rows)`);
+      if (data[i] < 0 || data[i] >= num)
+        throw new RangeError(`${where}: index ${data[i]} is out of range in self (${num} rows)`);
     }
   }
 }
@@ -29,7 +32,8 @@ function checkIndices(where: string, input: Tensor, num: number): void {
 /** Resolve a negative paddingIdx and check it (PyTorch's Embedding rule). */
 export function resolvePaddingIdx(paddingIdx: number | null | undefined, num: number): number | null {
   if (paddingIdx === null || paddingIdx === undefined) return null;
-  if (paddingIdx >= num || paddingIdx < -num) throw new RangeError('Padding_idx must be within num_embeddings');
+  if (paddingIdx >= num || paddingIdx < -num)
+    throw new RangeError('Padding_idx must be within num_embeddings');
   return paddingIdx < 0 ? paddingIdx + num : paddingIdx;
 }
 
@@ -49,7 +53,11 @@ export function embeddingRenorm_(weight: Tensor, indices: Tensor, maxNorm: numbe
 
 /** Per-position 1 / (count of that index in `flat`), for scaleGradByFreq. */
 function inverseFrequency(flat: Tensor, num: number, dtype: Tensor['dtype']): Tensor {
-  const counts = zeros([num], { dtype, device: flat.device }).scatterAdd(0, flat, zeros([flat.numel()], { dtype, device: flat.device }).add(1));
+  const counts = zeros([num], { dtype, device: flat.device }).scatterAdd(
+    0,
+    flat,
+    zeros([flat.numel()], { dtype, device: flat.device }).add(1),
+  );
   return counts.gather(0, flat).reciprocal();
 }
 
@@ -59,7 +67,8 @@ export function embedding(input: Tensor, weight: Tensor, o: EmbeddingOptions = {
   const num = weight.shape[0];
   checkIndices('embedding', input, num);
   const paddingIdx = resolvePaddingIdx(o.paddingIdx, num);
-  if (o.maxNorm !== null && o.maxNorm !== undefined) embeddingRenorm_(weight, input, o.maxNorm, o.normType ?? 2);
+  if (o.maxNorm !== null && o.maxNorm !== undefined)
+    embeddingRenorm_(weight, input, o.maxNorm, o.normType ?? 2);
   const flat = input.reshape([-1]);
   const out = weight.indexSelect(0, flat).reshape([...input.shape, weight.shape[1]]);
   if (out.requiresGrad && (paddingIdx !== null || o.scaleGradByFreq)) {
@@ -89,18 +98,31 @@ export interface EmbeddingBagOptions extends EmbeddingOptions {
  * offsets [B] (bag b starts at offsets[b]) → [B, dim]. Empty bags give zeros; entries equal to
  * paddingIdx are left out.
  */
-export function embeddingBag(input: Tensor, weight: Tensor, offsets?: Tensor | null, o: EmbeddingBagOptions = {}): Tensor {
+export function embeddingBag(
+  input: Tensor,
+  weight: Tensor,
+  offsets?: Tensor | null,
+  o: EmbeddingBagOptions = {},
+): Tensor {
   const mode = o.mode ?? 'mean';
-  if (mode !== 'sum' && mode !== 'mean' && mode !== 'max') throw new RangeError(`mode has to be one of sum, mean or max, got ${mode}`);
-  if (weight.ndim !== 2) throw new RangeError(`embedding_bag: weight has to be a 2D Tensor, but got Tensor of dimension ${weight.ndim}`);
+  if (mode !== 'sum' && mode !== 'mean' && mode !== 'max')
+    throw new RangeError(`mode has to be one of sum, mean or max, got ${mode}`);
+  if (weight.ndim !== 2)
+    throw new RangeError(
+      `embedding_bag: weight has to be a 2D Tensor, but got Tensor of dimension ${weight.ndim}`,
+    );
   const num = weight.shape[0];
   const dim = weight.shape[1];
   const psw = o.perSampleWeights ?? null;
   if (psw && mode !== 'sum') {
-    throw new Error(`embedding_bag: per_sample_weights was not None. per_sample_weights is only supported for mode='sum' (got mode='${mode}'). Please open a feature request on GitHub.`);
+    throw new Error(
+      `embedding_bag: per_sample_weights was not None. per_sample_weights is only supported for mode='sum' (got mode='${mode}'). Please open a feature request on GitHub.`,
+    );
   }
   if (psw && (psw.ndim !== input.ndim || psw.shape.some((d, i) => d !== input.shape[i]))) {
-    throw new RangeError(`embedding_bag: per_sample_weights (${shapeStr(psw)}) and input (${shapeStr(input)}) must have the same shape`);
+    throw new RangeError(
+      `embedding_bag: per_sample_weights (${shapeStr(psw)}) and input (${shapeStr(input)}) must have the same shape`,
+    );
   }
   let flat: Tensor;
   let starts: Tensor;
@@ -108,7 +130,9 @@ export function embeddingBag(input: Tensor, weight: Tensor, offsets?: Tensor | n
   let bags: number;
   if (input.ndim === 2) {
     if (offsets) {
-      throw new Error('if input is 2D, then offsets has to be None, as input is treated is a mini-batch of fixed length sequences.');
+      throw new Error(
+        'if input is 2D, then offsets has to be None, as input is treated is a mini-batch of fixed length sequences.',
+      );
     }
     bags = input.shape[0];
     flat = input.reshape([-1]);
@@ -117,7 +141,8 @@ export function embeddingBag(input: Tensor, weight: Tensor, offsets?: Tensor | n
   } else if (input.ndim === 1) {
     if (!offsets) throw new Error('offsets has to be a 1D Tensor but got None');
     if (offsets.ndim !== 1) throw new RangeError(`offsets has to be a 1D Tensor, got ${shapeStr(offsets)}`);
-    if (offsets.dtype !== 'int32') throw new TypeError(`embedding_bag: offsets must be int32, got ${offsets.dtype}`);
+    if (offsets.dtype !== 'int32')
+      throw new TypeError(`embedding_bag: offsets must be int32, got ${offsets.dtype}`);
     flat = input;
     bags = o.includeLastOffset ? offsets.shape[0] - 1 : offsets.shape[0];
     if (bags < 0) throw new RangeError('embedding_bag: include_last_offset needs at least one offset');
@@ -127,7 +152,8 @@ export function embeddingBag(input: Tensor, weight: Tensor, offsets?: Tensor | n
     throw new RangeError(`input has to be 1D or 2D Tensor, but got Tensor of dimension ${input.ndim}`);
   }
   checkIndices('embedding_bag', flat, num);
-  if (o.maxNorm !== null && o.maxNorm !== undefined) embeddingRenorm_(weight, flat, o.maxNorm, o.normType ?? 2);
+  if (o.maxNorm !== null && o.maxNorm !== undefined)
+    embeddingRenorm_(weight, flat, o.maxNorm, o.normType ?? 2);
   const n = flat.numel();
   let rows = weight.indexSelect(0, flat);
   if (o.scaleGradByFreq && rows.requiresGrad) {
@@ -137,7 +163,12 @@ export function embeddingBag(input: Tensor, weight: Tensor, offsets?: Tensor | n
   if (psw) rows = rows.mul(psw.reshape([n, 1]).to(weight.dtype));
   // membership [bags, n]: element i belongs to the last bag starting at or before it
   const pos = arange(0, n, { device: input.device });
-  const bagOf = pos.reshape([n, 1]).ge(starts.reshape([1, bags])).to('int32').sum(1).sub(1);
+  const bagOf = pos
+    .reshape([n, 1])
+    .ge(starts.reshape([1, bags]))
+    .to('int32')
+    .sum(1)
+    .sub(1);
   let valid = bagOf.ge(0);
   if (end) valid = valid.logicalAnd(pos.lt(end));
   const paddingIdx = resolvePaddingIdx(o.paddingIdx, num);

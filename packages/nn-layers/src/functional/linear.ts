@@ -20,15 +20,21 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
  */
 export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   if (input1.ndim !== input2.ndim || input1.shape.slice(0, -1).some((d, i) => d !== input2.shape[i])) {
-    throw new RangeError(`bilinear(): input batch dimensions do not match: got ${shapeStr(input1)} and ${shapeStr(input2)}`);
+    throw new RangeError(
+      `bilinear(): input batch dimensions do not match: got ${shapeStr(input1)} and ${shapeStr(input2)}`,
+    );
   }
   if (weight.ndim !== 3) throw new RangeError(`bilinear(): weight must be 3-D, got ${shapeStr(weight)}`);
   const [out, in1, in2] = weight.shape;
   if (input1.shape[input1.ndim - 1] !== in1) {
-    throw new RangeError(`bilinear(): input1 size does not match weight size: got ${input1.shape[input1.ndim - 1]} but expected ${in1}`);
+    throw new RangeError(
+      `bilinear(): input1 size does not match weight size: got ${input1.shape[input1.ndim - 1]} but expected ${in1}`,
+    );
   }
   if (input2.shape[input2.ndim - 1] !== in2) {
-    throw new RangeError(`bilinear(): input2 size does not match weight size: got ${input2.shape[input2.ndim - 1]} but expected ${in2}`);
+    throw new RangeError(
+      `bilinear(): input2 size does not match weight size: got ${input2.shape[input2.ndim - 1]} but expected ${in2}`,
+    );
   }
   const lead = input1.shape.slice(0, -1);
   const x1 = input1.reshape([-1, in1]);

@@ -35,7 +35,10 @@ export function batchNorm(
   o: BatchNormOptions = {},
 ): Tensor {
   const { weight, bias, training = false, momentum = 0.1, eps = 1e-5 } = o;
-  if (input.ndim < 2) throw new RangeError(`batch_norm: expected an input of at least 2 dims [N, C, *], got ${shapeStr(input)}`);
+  if (input.ndim < 2)
+    throw new RangeError(
+      `batch_norm: expected an input of at least 2 dims [N, C, *], got ${shapeStr(input)}`,
+    );
   const c = input.shape[1];
   for (const [name, t] of [
     ['running_mean', runningMean],
@@ -44,7 +47,9 @@ export function batchNorm(
     ['bias', bias],
   ] as const) {
     if (t && t.numel() !== c) {
-      throw new RangeError(`batch_norm: ${name} should contain ${c} elements not ${t.numel()} (input ${shapeStr(input)})`);
+      throw new RangeError(
+        `batch_norm: ${name} should contain ${c} elements not ${t.numel()} (input ${shapeStr(input)})`,
+      );
     }
   }
   const view = channelShape(c, input.ndim);
@@ -53,7 +58,9 @@ export function batchNorm(
   if (training) {
     const n = input.numel() / Math.max(c, 1);
     if (n <= 1) {
-      throw new RangeError(`Expected more than 1 value per channel when training, got input size ${shapeStr(input)}`);
+      throw new RangeError(
+        `Expected more than 1 value per channel when training, got input size ${shapeStr(input)}`,
+      );
     }
     const mean = input.mean(dims, true);
     const centered = input.sub(mean);
@@ -90,7 +97,10 @@ export interface InstanceNormOptions {
  */
 export function instanceNorm(input: Tensor, o: InstanceNormOptions = {}): Tensor {
   const { runningMean, runningVar, weight, bias, useInputStats = true, momentum = 0.1, eps = 1e-5 } = o;
-  if (input.ndim < 3) throw new RangeError(`instance_norm: expected an input of at least 3 dims [N, C, *], got ${shapeStr(input)}`);
+  if (input.ndim < 3)
+    throw new RangeError(
+      `instance_norm: expected an input of at least 3 dims [N, C, *], got ${shapeStr(input)}`,
+    );
   const [n, c] = input.shape;
   const view = channelShape(c, input.ndim);
   const spatial = input.shape.map((_, i) => i).slice(2);
@@ -98,16 +108,27 @@ export function instanceNorm(input: Tensor, o: InstanceNormOptions = {}): Tensor
   if (useInputStats) {
     const count = input.numel() / Math.max(n * c, 1);
     if (count <= 1) {
-      throw new RangeError(`Expected more than 1 spatial element when training, got input size ${shapeStr(input)}`);
+      throw new RangeError(
+        `Expected more than 1 spatial element when training, got input size ${shapeStr(input)}`,
+      );
     }
     const mean = input.mean(spatial, true);
     const centered = input.sub(mean);
     const variance = centered.mul(centered).mean(spatial, true);
     out = centered.mul(variance.add(eps).rsqrt());
     if (runningMean) updateRunning(runningMean, mean.reshape([n, c]).mean(0), momentum);
-    if (runningVar) updateRunning(runningVar, variance.reshape([n, c]).mul(count / (count - 1)).mean(0), momentum);
+    if (runningVar)
+      updateRunning(
+        runningVar,
+        variance
+          .reshape([n, c])
+          .mul(count / (count - 1))
+          .mean(0),
+        momentum,
+      );
   } else {
-    if (!runningMean || !runningVar) throw new Error('instance_norm: expected running_mean and running_var when not using input stats');
+    if (!runningMean || !runningVar)
+      throw new Error('instance_norm: expected running_mean and running_var when not using input stats');
     out = input.sub(runningMean.reshape(view)).mul(runningVar.reshape(view).add(eps).rsqrt());
   }
   if (weight) out = out.mul(weight.reshape(view));
@@ -149,7 +170,10 @@ export function groupNorm(
   numGroups: number,
   o: { weight?: Tensor | null; bias?: Tensor | null; eps?: number } = {},
 ): Tensor {
-  if (input.ndim < 2) throw new RangeError(`group_norm: expected an input of at least 2 dims [N, C, *], got ${shapeStr(input)}`);
+  if (input.ndim < 2)
+    throw new RangeError(
+      `group_norm: expected an input of at least 2 dims [N, C, *], got ${shapeStr(input)}`,
+    );
   const [n, c] = input.shape;
   if (c % numGroups !== 0) {
     throw new RangeError(
@@ -169,7 +193,11 @@ export function groupNorm(
 
 /** Machine epsilon of a dtype (torch.finfo(dtype).eps). */
 export function finfoEps(dtype: Tensor['dtype']): number {
-  return dtype === 'float64' ? 2.220446049250313e-16 : dtype === 'float16' ? 0.0009765625 : 1.1920928955078125e-7;
+  return dtype === 'float64'
+    ? 2.220446049250313e-16
+    : dtype === 'float16'
+      ? 0.0009765625
+      : 1.1920928955078125e-7;
 }
 
 /** x / √(mean(x²) + eps) · weight over the trailing `normalizedShape` dims (eps null: the dtype's machine epsilon). */
@@ -212,7 +240,10 @@ export function localResponseNorm(
   const padded = parts.length > 1 ? cat(parts, 1) : sq;
   let sum = padded.narrow(1, 0, c);
   for (let j = 1; j < size; j++) sum = sum.add(padded.narrow(1, j, c));
-  const div = sum.mul(alpha / size).add(k).pow(beta);
+  const div = sum
+    .mul(alpha / size)
+    .add(k)
+    .pow(beta);
   return input.div(div);
 }
 

@@ -20,11 +20,14 @@ export function opts<O extends object>(arg: number | O | undefined, key: keyof O
 export { fmtShape };
 
 /** Shape as PyTorch prints it in errors: [2, 3]. */
-export const shapeStr = (t: Tensor | readonly number[]) => fmtShape(Array.isArray(t) ? t : (t as Tensor).shape);
+export const shapeStr = (t: Tensor | readonly number[]) =>
+  fmtShape(Array.isArray(t) ? t : (t as Tensor).shape);
 
 /** Require a floating-point input. */
 export function checkFloat(where: string, x: Tensor): void {
   if (!x.isFloatingPoint()) {
-    throw new TypeError(`${where}: expected a floating-point input, got ${x.dtype} (shape ${fmtShape(x.shape)})`);
+    throw new TypeError(
+      `${where}: expected a floating-point input, got ${x.dtype} (shape ${fmtShape(x.shape)})`,
+    );
   }
 }

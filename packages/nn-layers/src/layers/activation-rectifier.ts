@@ -4,7 +4,7 @@ import { constant_ } from '../init.js';
 import { Module } from '../module.js';
 import type { Parameter } from '../parameter.js';
 import { pyFloat } from '../repr.js';
-import { type FactoryOptions, newParam } from './factory.js';
+import { type FactoryOptions, kw, newParam } from './factory.js';
 
 const inplaceOnly = (inplace: boolean) => (inplace ? 'inplace=True' : '');
 const inplaceTail = (inplace: boolean) => (inplace ? ', inplace=True' : '');
@@ -19,9 +19,9 @@ const inplaceTail = (inplace: boolean) => (inplace ? ', inplace=True' : '');
  */
 export class ReLU extends Module {
   inplace: boolean;
-  constructor(o: { inplace?: boolean } = {}) {
+  constructor(o: { inplace?: boolean } | boolean = {}) {
     super();
-    this.inplace = o.inplace ?? false;
+    this.inplace = kw(o, 'inplace').inplace ?? false;
   }
   override forward(input: Tensor): Tensor {
     return relu(input, { inplace: this.inplace });
@@ -54,7 +54,8 @@ export class Hardtanh extends Module {
     this.minVal = o.minVal ?? -1;
     this.maxVal = o.maxVal ?? 1;
     this.inplace = o.inplace ?? false;
-    if (this.maxVal <= this.minVal) throw new RangeError(`Hardtanh: maxVal (${this.maxVal}) must be greater than minVal (${this.minVal})`);
+    if (this.maxVal <= this.minVal)
+      throw new RangeError(`Hardtanh: maxVal (${this.maxVal}) must be greater than minVal (${this.minVal})`);
   }
   override forward(input: Tensor): Tensor {
     return hardtanh(input, { minVal: this.minVal, maxVal: this.maxVal, inplace: this.inplace });
@@ -73,8 +74,8 @@ export class Hardtanh extends Module {
  * new ReLU6().call(tensor([-1, 3, 8])); // [0, 3, 6]
  */
 export class ReLU6 extends Hardtanh {
-  constructor(o: { inplace?: boolean } = {}) {
-    super({ minVal: 0, maxVal: 6, inplace: o.inplace });
+  constructor(o: { inplace?: boolean } | boolean = {}) {
+    super({ minVal: 0, maxVal: 6, inplace: kw(o, 'inplace').inplace });
   }
   override extraRepr(): string {
     return inplaceOnly(this.inplace);
@@ -97,8 +98,9 @@ export interface LeakyReLUOptions {
 export class LeakyReLU extends Module {
   negativeSlope: number;
   inplace: boolean;
-  constructor(o: LeakyReLUOptions = {}) {
+  constructor(opts: LeakyReLUOptions | number = {}) {
     super();
+    const o = kw(opts, 'negativeSlope');
     this.negativeSlope = o.negativeSlope ?? 0.01;
     this.inplace = o.inplace ?? false;
   }
@@ -130,8 +132,9 @@ export class PReLU extends Module {
   numParameters: number;
   init: number;
   declare weight: Parameter;
-  constructor(o: PReLUOptions = {}) {
+  constructor(opts: PReLUOptions | number = {}) {
     super();
+    const o = kw(opts, 'numParameters');
     this.numParameters = o.numParameters ?? 1;
     this.init = o.init ?? 0.25;
     this.weight = newParam([this.numParameters], o);
@@ -168,14 +171,20 @@ export class RReLU extends Module {
   lower: number;
   upper: number;
   inplace: boolean;
-  constructor(o: RReLUOptions = {}) {
+  constructor(opts: RReLUOptions | number = {}) {
     super();
+    const o = kw(opts, 'lower');
     this.lower = o.lower ?? 1 / 8;
     this.upper = o.upper ?? 1 / 3;
     this.inplace = o.inplace ?? false;
   }
   override forward(input: Tensor): Tensor {
-    return rrelu(input, { lower: this.lower, upper: this.upper, training: this.training, inplace: this.inplace });
+    return rrelu(input, {
+      lower: this.lower,
+      upper: this.upper,
+      training: this.training,
+      inplace: this.inplace,
+    });
   }
   override extraRepr(): string {
     return `lower=${pyFloat(this.lower)}, upper=${pyFloat(this.upper)}${inplaceTail(this.inplace)}`;

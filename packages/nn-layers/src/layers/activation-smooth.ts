@@ -1,6 +1,7 @@
 import type { Tensor } from '@kindling/tensor';
 import { celu, elu, gelu, mish, selu, silu, softplus } from '../functional/activation.js';
 import { Module } from '../module.js';
+import { kw } from './factory.js';
 import { pyFloat } from '../repr.js';
 
 const inplaceOnly = (inplace: boolean) => (inplace ? 'inplace=True' : '');
@@ -17,8 +18,9 @@ const inplaceTail = (inplace: boolean) => (inplace ? ', inplace=True' : '');
 export class ELU extends Module {
   alpha: number;
   inplace: boolean;
-  constructor(o: { alpha?: number; inplace?: boolean } = {}) {
+  constructor(opts: { alpha?: number; inplace?: boolean } | number = {}) {
     super();
+    const o = kw(opts, 'alpha');
     this.alpha = o.alpha ?? 1;
     this.inplace = o.inplace ?? false;
   }
@@ -41,8 +43,9 @@ export class ELU extends Module {
 export class CELU extends Module {
   alpha: number;
   inplace: boolean;
-  constructor(o: { alpha?: number; inplace?: boolean } = {}) {
+  constructor(opts: { alpha?: number; inplace?: boolean } | number = {}) {
     super();
+    const o = kw(opts, 'alpha');
     this.alpha = o.alpha ?? 1;
     this.inplace = o.inplace ?? false;
   }
@@ -64,9 +67,9 @@ export class CELU extends Module {
  */
 export class SELU extends Module {
   inplace: boolean;
-  constructor(o: { inplace?: boolean } = {}) {
+  constructor(o: { inplace?: boolean } | boolean = {}) {
     super();
-    this.inplace = o.inplace ?? false;
+    this.inplace = kw(o, 'inplace').inplace ?? false;
   }
   override forward(input: Tensor): Tensor {
     return selu(input, { inplace: this.inplace });
@@ -112,9 +115,9 @@ export class GELU extends Module {
  */
 export class SiLU extends Module {
   inplace: boolean;
-  constructor(o: { inplace?: boolean } = {}) {
+  constructor(o: { inplace?: boolean } | boolean = {}) {
     super();
-    this.inplace = o.inplace ?? false;
+    this.inplace = kw(o, 'inplace').inplace ?? false;
   }
   override forward(input: Tensor): Tensor {
     return silu(input, { inplace: this.inplace });
@@ -134,9 +137,9 @@ export class SiLU extends Module {
  */
 export class Mish extends Module {
   inplace: boolean;
-  constructor(o: { inplace?: boolean } = {}) {
+  constructor(o: { inplace?: boolean } | boolean = {}) {
     super();
-    this.inplace = o.inplace ?? false;
+    this.inplace = kw(o, 'inplace').inplace ?? false;
   }
   override forward(input: Tensor): Tensor {
     return mish(input, { inplace: this.inplace });
@@ -158,8 +161,9 @@ export class Mish extends Module {
 export class Softplus extends Module {
   beta: number;
   threshold: number;
-  constructor(o: { beta?: number; threshold?: number } = {}) {
+  constructor(opts: { beta?: number; threshold?: number } | number = {}) {
     super();
+    const o = kw(opts, 'beta');
     this.beta = o.beta ?? 1;
     this.threshold = o.threshold ?? 20;
   }

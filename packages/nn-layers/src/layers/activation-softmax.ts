@@ -2,7 +2,7 @@ import type { Tensor } from '@kindling/tensor';
 import { glu } from '../functional/activation.js';
 import { logSoftmax, softmax, softmin } from '../functional/softmax.js';
 import { Module } from '../module.js';
-import { fmt } from './factory.js';
+import { fmt, kw } from './factory.js';
 
 const dimRepr = (d: number | null) => `dim=${d === null ? 'None' : d}`;
 
@@ -17,9 +17,9 @@ const dimRepr = (d: number | null) => `dim=${d === null ? 'None' : d}`;
  */
 export class Softmax extends Module {
   dim: number | null;
-  constructor(o: { dim?: number | null } = {}) {
+  constructor(o: { dim?: number | null } | number = {}) {
     super();
-    this.dim = o.dim ?? null;
+    this.dim = kw(o, 'dim').dim ?? null;
   }
   override forward(input: Tensor): Tensor {
     return softmax(input, this.dim);
@@ -39,9 +39,9 @@ export class Softmax extends Module {
  */
 export class LogSoftmax extends Module {
   dim: number | null;
-  constructor(o: { dim?: number | null } = {}) {
+  constructor(o: { dim?: number | null } | number = {}) {
     super();
-    this.dim = o.dim ?? null;
+    this.dim = kw(o, 'dim').dim ?? null;
   }
   override forward(input: Tensor): Tensor {
     return logSoftmax(input, this.dim);
@@ -61,9 +61,9 @@ export class LogSoftmax extends Module {
  */
 export class Softmin extends Module {
   dim: number | null;
-  constructor(o: { dim?: number | null } = {}) {
+  constructor(o: { dim?: number | null } | number = {}) {
     super();
-    this.dim = o.dim ?? null;
+    this.dim = kw(o, 'dim').dim ?? null;
   }
   override forward(input: Tensor): Tensor {
     return softmin(input, this.dim);
@@ -84,7 +84,9 @@ export class Softmin extends Module {
 export class Softmax2d extends Module {
   override forward(input: Tensor): Tensor {
     if (input.ndim !== 3 && input.ndim !== 4) {
-      throw new RangeError(`Softmax2d: expected input of 3 or 4 dims (C, H, W) or (N, C, H, W), got ${fmt(input.shape)}`);
+      throw new RangeError(
+        `Softmax2d: expected input of 3 or 4 dims (C, H, W) or (N, C, H, W), got ${fmt(input.shape)}`,
+      );
     }
     return input.softmax(-3);
   }
@@ -100,9 +102,9 @@ export class Softmax2d extends Module {
  */
 export class GLU extends Module {
   dim: number;
-  constructor(o: { dim?: number } = {}) {
+  constructor(o: { dim?: number } | number = {}) {
     super();
-    this.dim = o.dim ?? -1;
+    this.dim = kw(o, 'dim').dim ?? -1;
   }
   override forward(input: Tensor): Tensor {
     return glu(input, { dim: this.dim });

@@ -1,6 +1,15 @@
 import type { Tensor } from '@kindling/tensor';
-import { hardshrink, hardsigmoid, hardswish, logsigmoid, softshrink, softsign, tanhshrink } from '../functional/activation.js';
+import {
+  hardshrink,
+  hardsigmoid,
+  hardswish,
+  logsigmoid,
+  softshrink,
+  softsign,
+  tanhshrink,
+} from '../functional/activation.js';
 import { Module } from '../module.js';
+import { kw } from './factory.js';
 import { pyFloat } from '../repr.js';
 
 /**
@@ -41,9 +50,9 @@ export class Tanh extends Module {
  */
 export class Hardsigmoid extends Module {
   inplace: boolean;
-  constructor(o: { inplace?: boolean } = {}) {
+  constructor(o: { inplace?: boolean } | boolean = {}) {
     super();
-    this.inplace = o.inplace ?? false;
+    this.inplace = kw(o, 'inplace').inplace ?? false;
   }
   override forward(input: Tensor): Tensor {
     return hardsigmoid(input, { inplace: this.inplace });
@@ -60,9 +69,9 @@ export class Hardsigmoid extends Module {
  */
 export class Hardswish extends Module {
   inplace: boolean;
-  constructor(o: { inplace?: boolean } = {}) {
+  constructor(o: { inplace?: boolean } | boolean = {}) {
     super();
-    this.inplace = o.inplace ?? false;
+    this.inplace = kw(o, 'inplace').inplace ?? false;
   }
   override forward(input: Tensor): Tensor {
     return hardswish(input, { inplace: this.inplace });
@@ -121,9 +130,9 @@ export class Tanhshrink extends Module {
  */
 export class Softshrink extends Module {
   lambd: number;
-  constructor(o: { lambd?: number } = {}) {
+  constructor(o: { lambd?: number } | number = {}) {
     super();
-    this.lambd = o.lambd ?? 0.5;
+    this.lambd = kw(o, 'lambd').lambd ?? 0.5;
   }
   override forward(input: Tensor): Tensor {
     return softshrink(input, { lambd: this.lambd });
@@ -143,9 +152,9 @@ export class Softshrink extends Module {
  */
 export class Hardshrink extends Module {
   lambd: number;
-  constructor(o: { lambd?: number } = {}) {
+  constructor(o: { lambd?: number } | number = {}) {
     super();
-    this.lambd = o.lambd ?? 0.5;
+    this.lambd = kw(o, 'lambd').lambd ?? 0.5;
   }
   override forward(input: Tensor): Tensor {
     return hardshrink(input, { lambd: this.lambd });

@@ -1,5 +1,6 @@
 import type { Tensor } from '@kindling/tensor';
 import { batchNorm } from '../functional/normalization.js';
+import { fmt } from './factory.js';
 import { NormBase, type NormOptions } from './norm-base.js';
 
 abstract class BatchNormBase extends NormBase {
@@ -11,13 +12,20 @@ abstract class BatchNormBase extends NormBase {
 
   override forward(input: Tensor): Tensor {
     this.checkInput(input, this.ranks, 1);
+    if (this.training && input.numel() / Math.max(this.numFeatures, 1) <= 1) {
+      // checked before num_batches_tracked moves, so a failed call changes nothing
+      throw new RangeError(
+        `Expected more than 1 value per channel when training, got input size ${fmt(input.shape)}`,
+      );
+    }
     let factor: number | Tensor = this.momentum ?? 0;
     if (this.training && this.trackRunningStats) {
       const nbt = this.numBatchesTracked;
       if (nbt) {
         nbt.add_(1);
         // momentum null: cumulative moving average, 1 / num_batches_tracked
-        if (this.momentum === null) factor = nbt.to(input.isFloatingPoint() ? input.dtype : 'float32').reciprocal();
+        if (this.momentum === null)
+          factor = nbt.to(input.isFloatingPoint() ? input.dtype : 'float32').reciprocal();
       }
     }
     const useBatchStats = this.training || (this.runningMean === null && this.runningVar === null);

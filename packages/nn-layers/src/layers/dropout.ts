@@ -9,6 +9,7 @@ import {
   featureAlphaDropout,
 } from '../functional/dropout.js';
 import { Module } from '../module.js';
+import { kw } from './factory.js';
 import { pyFloat, pyRepr } from '../repr.js';
 
 type DropoutFn = (x: Tensor, o: DropoutOptions) => Tensor;
@@ -18,8 +19,9 @@ abstract class DropoutBase extends Module {
   inplace: boolean;
   protected abstract readonly fn: DropoutFn;
 
-  constructor(o: { p?: number; inplace?: boolean } = {}) {
+  constructor(opts: { p?: number; inplace?: boolean } | number = {}) {
     super();
+    const o = kw(opts, 'p');
     this.p = o.p ?? 0.5;
     this.inplace = o.inplace ?? false;
     if (!(this.p >= 0 && this.p <= 1)) {

@@ -49,7 +49,11 @@ export class EmbeddingBag extends Module {
     this.includeLastOffset = o.includeLastOffset ?? false;
     this.paddingIdx = resolvePaddingIdx(o.paddingIdx, numEmbeddings);
     if (o._weight) {
-      if (o._weight.ndim !== 2 || o._weight.shape[0] !== numEmbeddings || o._weight.shape[1] !== embeddingDim) {
+      if (
+        o._weight.ndim !== 2 ||
+        o._weight.shape[0] !== numEmbeddings ||
+        o._weight.shape[1] !== embeddingDim
+      ) {
         throw new RangeError(
           `EmbeddingBag: Shape of weight does not match num_embeddings and embedding_dim: expected [${numEmbeddings}, ${embeddingDim}], got ${fmt(o._weight.shape)}`,
         );
@@ -67,7 +71,10 @@ export class EmbeddingBag extends Module {
     embeddings: Tensor,
     o: FromPretrainedOptions & { mode?: 'sum' | 'mean' | 'max'; includeLastOffset?: boolean } = {},
   ): EmbeddingBag {
-    if (embeddings.ndim !== 2) throw new RangeError(`Embeddings parameter is expected to be 2-dimensional, got ${fmt(embeddings.shape)}`);
+    if (embeddings.ndim !== 2)
+      throw new RangeError(
+        `Embeddings parameter is expected to be 2-dimensional, got ${fmt(embeddings.shape)}`,
+      );
     const [rows, cols] = embeddings.shape;
     return new EmbeddingBag(rows, cols, { ...o, _weight: embeddings, _freeze: o.freeze ?? true });
   }
@@ -82,7 +89,9 @@ export class EmbeddingBag extends Module {
 
   override forward(input: Tensor, offsets?: Tensor | null, perSampleWeights?: Tensor | null): Tensor {
     if (input.dtype !== 'int32') {
-      throw new TypeError(`${this.toString()}: expected int32 indices, got ${input.dtype} of shape ${fmt(input.shape)}`);
+      throw new TypeError(
+        `${this.toString()}: expected int32 indices, got ${input.dtype} of shape ${fmt(input.shape)}`,
+      );
     }
     return embeddingBag(input, this.weight, offsets, {
       maxNorm: this.maxNorm,

@@ -62,7 +62,11 @@ export class Embedding extends Module {
     this.scaleGradByFreq = o.scaleGradByFreq ?? false;
     this.sparse = o.sparse ?? false;
     if (o._weight) {
-      if (o._weight.ndim !== 2 || o._weight.shape[0] !== numEmbeddings || o._weight.shape[1] !== embeddingDim) {
+      if (
+        o._weight.ndim !== 2 ||
+        o._weight.shape[0] !== numEmbeddings ||
+        o._weight.shape[1] !== embeddingDim
+      ) {
         throw new RangeError(
           `Embedding: Shape of weight does not match num_embeddings and embedding_dim: expected [${numEmbeddings}, ${embeddingDim}], got ${fmt(o._weight.shape)}`,
         );
@@ -77,7 +81,10 @@ export class Embedding extends Module {
 
   /** Build from a [num, dim] tensor (torch.nn.Embedding.from_pretrained); frozen by default. */
   static fromPretrained(embeddings: Tensor, o: FromPretrainedOptions = {}): Embedding {
-    if (embeddings.ndim !== 2) throw new RangeError(`Embeddings parameter is expected to be 2-dimensional, got ${fmt(embeddings.shape)}`);
+    if (embeddings.ndim !== 2)
+      throw new RangeError(
+        `Embeddings parameter is expected to be 2-dimensional, got ${fmt(embeddings.shape)}`,
+      );
     const [rows, cols] = embeddings.shape;
     return new Embedding(rows, cols, {
       _weight: embeddings,
@@ -103,7 +110,9 @@ export class Embedding extends Module {
 
   override forward(input: Tensor): Tensor {
     if (input.dtype !== 'int32') {
-      throw new TypeError(`${this.toString()}: expected int32 indices, got ${input.dtype} of shape ${fmt(input.shape)}`);
+      throw new TypeError(
+        `${this.toString()}: expected int32 indices, got ${input.dtype} of shape ${fmt(input.shape)}`,
+      );
     }
     return embedding(input, this.weight, {
       paddingIdx: this.paddingIdx,

@@ -19,3 +19,12 @@ export function newBuffer(shape: readonly number[], value: number, o: FactoryOpt
 
 /** `[2, 3]` for error messages. */
 export const fmt = (s: readonly number[]) => `[${s.join(', ')}]`;
+
+/**
+ * PyTorch lets the first keyword argument be given positionally (`nn.Dropout(0.2)`,
+ * `nn.ReLU(True)`, `nn.Softmax(1)`): accept it as a bare number/boolean, or the options object.
+ */
+export function kw<O extends object>(arg: O | number | boolean | null | undefined, key: keyof O): O {
+  if (typeof arg === 'number' || typeof arg === 'boolean') return { [key]: arg } as O;
+  return arg ?? ({} as O);
+}

@@ -1,7 +1,7 @@
 import type { Tensor } from '@kindling/tensor';
 import { Module } from '../module.js';
 import { pyTuple } from '../repr.js';
-import { fmt } from './factory.js';
+import { fmt, kw } from './factory.js';
 
 /**
  * Flattens dims startDim..endDim into one (torch.nn.Flatten, defaults 1 and −1).
@@ -14,10 +14,11 @@ import { fmt } from './factory.js';
 export class Flatten extends Module {
   startDim: number;
   endDim: number;
-  constructor(o: { startDim?: number; endDim?: number } = {}) {
+  constructor(opts: { startDim?: number; endDim?: number } | number = {}, endDim?: number) {
     super();
+    const o = kw(opts, 'startDim');
     this.startDim = o.startDim ?? 1;
-    this.endDim = o.endDim ?? -1;
+    this.endDim = endDim ?? o.endDim ?? -1;
   }
   override forward(input: Tensor): Tensor {
     return input.flatten(this.startDim, this.endDim);
@@ -46,7 +47,9 @@ export class Unflatten extends Module {
   override forward(input: Tensor): Tensor {
     const d = this.dim < 0 ? this.dim + input.ndim : this.dim;
     if (d < 0 || d >= input.ndim) {
-      throw new RangeError(`${this.toString()}: dim ${this.dim} is out of range for input of shape ${fmt(input.shape)}`);
+      throw new RangeError(
+        `${this.toString()}: dim ${this.dim} is out of range for input of shape ${fmt(input.shape)}`,
+      );
     }
     return input.unflatten(this.dim, this.unflattenedSize);
   }

@@ -24,7 +24,11 @@ export class GroupNorm extends Module {
   declare weight: Parameter | null;
   declare bias: Parameter | null;
 
-  constructor(numGroups: number, numChannels: number, o: FactoryOptions & { eps?: number; affine?: boolean } = {}) {
+  constructor(
+    numGroups: number,
+    numChannels: number,
+    o: FactoryOptions & { eps?: number; affine?: boolean } = {},
+  ) {
     super();
     if (numChannels % numGroups !== 0) throw new RangeError('num_channels must be divisible by num_groups');
     this.numGroups = numGroups;
@@ -48,7 +52,9 @@ export class GroupNorm extends Module {
 
   override forward(input: Tensor): Tensor {
     if (input.ndim < 2 || input.shape[1] !== this.numChannels) {
-      throw new RangeError(`${this.toString()}: expected input of shape [N, ${this.numChannels}, *], got ${fmt(input.shape)}`);
+      throw new RangeError(
+        `${this.toString()}: expected input of shape [N, ${this.numChannels}, *], got ${fmt(input.shape)}`,
+      );
     }
     return groupNorm(input, this.numGroups, { weight: this.weight, bias: this.bias, eps: this.eps });
   }
@@ -83,7 +89,9 @@ export class LocalResponseNorm extends Module {
 
   override forward(input: Tensor): Tensor {
     if (input.ndim < 3) {
-      throw new RangeError(`${this.toString()}: expected 3D or higher dimensionality input (got ${input.ndim} dimensions, shape ${fmt(input.shape)})`);
+      throw new RangeError(
+        `${this.toString()}: expected 3D or higher dimensionality input (got ${input.ndim} dimensions, shape ${fmt(input.shape)})`,
+      );
     }
     return localResponseNorm(input, this.size, { alpha: this.alpha, beta: this.beta, k: this.k });
   }

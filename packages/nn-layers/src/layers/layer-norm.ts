@@ -17,7 +17,9 @@ export interface LayerNormOptions extends FactoryOptions {
 function checkTail(m: Module, input: Tensor, shape: readonly number[]): void {
   const k = shape.length;
   if (input.ndim < k || input.shape.slice(input.ndim - k).some((d, i) => d !== shape[i])) {
-    throw new RangeError(`${m.toString()}: expected input of shape [*, ${shape.join(', ')}], got ${fmt(input.shape)}`);
+    throw new RangeError(
+      `${m.toString()}: expected input of shape [*, ${shape.join(', ')}], got ${fmt(input.shape)}`,
+    );
   }
 }
 

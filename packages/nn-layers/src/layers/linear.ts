@@ -66,7 +66,9 @@ export class Linear extends Module {
 
   override forward(input: Tensor): Tensor {
     if (input.ndim === 0 || input.shape[input.ndim - 1] !== this.inFeatures) {
-      throw new RangeError(`${this.toString()}: expected input of shape [*, ${this.inFeatures}], got ${fmt(input.shape)}`);
+      throw new RangeError(
+        `${this.toString()}: expected input of shape [*, ${this.inFeatures}], got ${fmt(input.shape)}`,
+      );
     }
     return linear(input, this.weight, this.bias);
   }

@@ -31,7 +31,11 @@ export abstract class NormBase extends Module {
   declare running_var: Tensor | null;
   declare num_batches_tracked: Tensor | null;
 
-  constructor(numFeatures: number, o: NormOptions, defaults: { affine: boolean; trackRunningStats: boolean }) {
+  constructor(
+    numFeatures: number,
+    o: NormOptions,
+    defaults: { affine: boolean; trackRunningStats: boolean },
+  ) {
     super();
     this.numFeatures = numFeatures;
     this.eps = o.eps ?? 1e-5;
@@ -88,7 +92,9 @@ export abstract class NormBase extends Module {
   protected checkInput(input: Tensor, ranks: readonly number[], channelDim: number): void {
     if (!ranks.includes(input.ndim)) {
       const want = ranks.map((r) => `${r}D`).join(' or ');
-      throw new RangeError(`${this._getName()}: expected ${want} input (got ${input.ndim}D input of shape ${fmt(input.shape)})`);
+      throw new RangeError(
+        `${this._getName()}: expected ${want} input (got ${input.ndim}D input of shape ${fmt(input.shape)})`,
+      );
     }
     const c = input.shape[channelDim];
     if (c !== this.numFeatures && (this.affine || this.trackRunningStats)) {

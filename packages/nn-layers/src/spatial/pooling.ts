@@ -26,6 +26,13 @@ export interface MaxPoolModuleOptions<R extends boolean = boolean> {
   ceilMode?: boolean;
 }
 
+/** PyTorch's `stride if (stride is not None) else kernel_size` (an empty list also means the default). */
+function defaultStride(stride: Size | null | undefined, kernelSize: Size): Size {
+  return stride === undefined || stride === null || (Array.isArray(stride) && stride.length === 0)
+    ? kernelSize
+    : stride;
+}
+
 const MAXP = [null, maxPool1d, maxPool2d, maxPool3d] as const;
 
 /** Shared state of the max pools (PyTorch's _MaxPoolNd). */
@@ -42,12 +49,13 @@ export abstract class MaxPoolNd<R extends boolean = false> extends Module {
     super();
     const name = this._getName();
     ntuple(name, 'kernelSize', kernelSize, sd);
-    if (opts.stride !== undefined && opts.stride !== null) ntuple(name, 'stride', opts.stride, sd);
+    const stride = defaultStride(opts.stride, kernelSize);
+    ntuple(name, 'stride', stride, sd);
     ntuple(name, 'padding', opts.padding ?? 0, sd);
     ntuple(name, 'dilation', opts.dilation ?? 1, sd);
     this._sd = sd;
     this.kernelSize = kernelSize;
-    this.stride = opts.stride ?? kernelSize;
+    this.stride = stride;
     this.padding = opts.padding ?? 0;
     this.dilation = opts.dilation ?? 1;
     this.returnIndices = (opts.returnIndices ?? false) as R;
@@ -144,7 +152,7 @@ export class AvgPool1d extends Module {
     super();
     const name = this._getName();
     this.kernelSize = ntuple(name, 'kernelSize', kernelSize, 1);
-    this.stride = ntuple(name, 'stride', opts.stride ?? kernelSize, 1);
+    this.stride = ntuple(name, 'stride', defaultStride(opts.stride, kernelSize), 1);
     this.padding = ntuple(name, 'padding', opts.padding ?? 0, 1);
     this.ceilMode = opts.ceilMode ?? false;
     this.countIncludePad = opts.countIncludePad ?? true;
@@ -181,12 +189,13 @@ export abstract class AvgPoolNd extends Module {
     super();
     const name = this._getName();
     ntuple(name, 'kernelSize', kernelSize, sd);
-    if (opts.stride !== undefined && opts.stride !== null) ntuple(name, 'stride', opts.stride, sd);
+    const stride = defaultStride(opts.stride, kernelSize);
+    ntuple(name, 'stride', stride, sd);
     ntuple(name, 'padding', opts.padding ?? 0, sd);
     if (opts.divisorOverride === 0) throw new RangeError(`${name}: divisorOverride must not be zero`);
     this._sd = sd;
     this.kernelSize = kernelSize;
-    this.stride = opts.stride ?? kernelSize;
+    this.stride = stride;
     this.padding = opts.padding ?? 0;
     this.ceilMode = opts.ceilMode ?? false;
     this.countIncludePad = opts.countIncludePad ?? true;
@@ -257,7 +266,8 @@ export abstract class LPPoolNd extends Module {
       throw new RangeError(`${name}: normType must be a non-zero number, got ${normType}`);
     }
     ntuple(name, 'kernelSize', kernelSize, sd);
-    if (opts.stride !== undefined && opts.stride !== null) ntuple(name, 'stride', opts.stride, sd);
+    const stride = defaultStride(opts.stride, kernelSize);
+    ntuple(name, 'stride', stride, sd);
     this._sd = sd;
     this.normType = normType;
     this.kernelSize = kernelSize;
@@ -334,7 +344,7 @@ export abstract class MaxUnpoolNd extends Module {
     const name = this._getName();
     this._sd = sd;
     this.kernelSize = ntuple(name, 'kernelSize', kernelSize, sd);
-    this.stride = ntuple(name, 'stride', opts.stride ?? kernelSize, sd);
+    this.stride = ntuple(name, 'stride', defaultStride(opts.stride, kernelSize), sd);
     this.padding = ntuple(name, 'padding', opts.padding ?? 0, sd);
   }
 

@@ -1,4 +1,4 @@
-import type { Tensor } from '@kindling/tensor';
+import { fullLike, type Tensor } from '@kindling/tensor';
 import {
   broadcastShapes,
   fmtShape,
@@ -108,17 +108,23 @@ export interface GaussianNLLOptions {
 
 /**
  * F.gaussian_nll_loss(input, target, var): 0.5 (log max(var, eps) + (input - target)^2 / max(var, eps)).
- * var has the input's shape, or one dim less (homoscedastic per row), or a last dim of 1.
+ * var has the input's shape, or one dim less (homoscedastic per row), or a last dim of 1, or is one number.
  */
 export function gaussianNllLoss(
   input: Tensor,
   target: Tensor,
-  variance: Tensor,
+  variance: Tensor | number,
   opts: GaussianNLLOptions = {},
 ): Tensor {
   const where = 'gaussianNllLoss';
   requireTensor(where, 'input', input);
   requireTensor(where, 'target', target);
+  if (typeof variance === 'number') {
+    // one variance for every element (as later PyTorch versions accept)
+    if (!(variance >= 0)) throw new RangeError(`${where}: var has negative entry/entries (got ${variance})`);
+    requireFloat(where, 'input', input);
+    variance = fullLike(input, variance);
+  }
   requireTensor(where, 'var', variance);
   requireFloat(where, 'input', input);
   requireFloat(where, 'target', target);

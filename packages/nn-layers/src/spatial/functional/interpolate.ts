@@ -233,6 +233,9 @@ export function interpolate(x: Tensor, opts: InterpolateOptions = {}): Tensor {
     );
   }
   if (opts.antialias) throw new RangeError('interpolate: antialias is not supported');
+  if (mode !== 'nearest' && mode !== 'nearest-exact' && !x.isFloatingPoint()) {
+    throw new TypeError(`interpolate: ${mode} mode needs a floating-point input, got ${x.dtype}`);
+  }
   const { outSize, scales } = interpolateSizes(x, opts);
   if (mode === 'area') return [adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveAvgPool3d][sd - 1](x, outSize);
   let y = x;
