@@ -46,6 +46,8 @@ export interface WebGPUBackend extends Backend<GpuBuffer> {
   sync(): Promise<void>;
   /** Whether the device was lost (every later call throws). */
   readonly isLost: boolean;
+  /** Frees every GPU resource (and the device, unless it was passed in). */
+  destroy(): void;
 }
 
 /**

@@ -4,7 +4,7 @@
  * `this.fc = new Linear(...)` register the parameter / submodule, and reading `this.weight`
  * finds it again.
  */
-import type { Tensor } from '@kindling/tensor';
+import { keep, type Tensor } from '@kindling/tensor';
 import { Parameter } from './parameter.js';
 
 /** The registries every module keeps (the fields `Module` declares). */
@@ -46,10 +46,10 @@ export function hasAttr(m: ModuleSlots, name: string): boolean {
   return Reflect.has(m, name) || isRegistered(m, name);
 }
 
-function removeFrom(m: ModuleSlots, name: string, keep: 'param' | 'module'): void {
+function removeFrom(m: ModuleSlots, name: string, stay: 'param' | 'module'): void {
   if (Object.hasOwn(m, name)) Reflect.deleteProperty(m, name);
-  if (keep !== 'param') m._parameters.delete(name);
-  if (keep !== 'module') m._modules.delete(name);
+  if (stay !== 'param') m._parameters.delete(name);
+  if (stay !== 'module') m._modules.delete(name);
   m._buffers.delete(name);
   m._nonPersistentBuffers.delete(name);
 }
@@ -91,7 +91,7 @@ export function setAttr(m: ModuleSlots, name: string, value: unknown): boolean {
         `cannot assign '${typeName(value)}' as buffer '${name}' (torch.Tensor or None expected)`,
       );
     }
-    m._buffers.set(name, (value as Tensor | null | undefined) ?? null);
+    m._buffers.set(name, value ? keep(value as Tensor) : null);
     return true;
   }
   return false;

@@ -1,5 +1,5 @@
 /** Module.to / cpu / double / float / half: PyTorch's Module._apply. */
-import { type Device, type DType, noGrad, type Tensor } from '@kindling/tensor';
+import { type Device, type DType, keep, noGrad, type Tensor } from '@kindling/tensor';
 import type { Module } from './module.js';
 import { Parameter } from './parameter.js';
 
@@ -32,11 +32,11 @@ function applyAll(m: Module, fn: (t: Tensor) => Tensor): void {
       if (next !== p) p._setData(next);
       if (p.grad) {
         const g = fn(p.grad);
-        if (g !== p.grad) p.grad = g;
+        if (g !== p.grad) p.grad = keep(g);
       }
     }
     for (const [k, b] of m._buffers) {
-      if (b) m._buffers.set(k, fn(b));
+      if (b) m._buffers.set(k, keep(fn(b)));
     }
   });
 }

@@ -1,5 +1,5 @@
 /** Module.load_state_dict: validate everything first, then copy (so a failed load changes nothing). */
-import { noGrad, type Tensor } from '@kindling/tensor';
+import { keep, noGrad, type Tensor } from '@kindling/tensor';
 import { isTensor } from './module-attrs.js';
 import type { Module } from './module.js';
 import { isUninitialized, Parameter } from './parameter.js';
@@ -70,7 +70,7 @@ function planModule(
         if (kind === 'param') {
           m._parameters.set(name, new Parameter(value.detach(), current.requiresGrad));
         } else {
-          m._buffers.set(name, value.detach());
+          m._buffers.set(name, keep(value.detach()));
         }
       });
     } else {

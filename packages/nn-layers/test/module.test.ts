@@ -1,4 +1,4 @@
-import { tensor, type Tensor, zeros } from '@kindling/tensor';
+import { scope, tensor, type Tensor, zeros } from '@kindling/tensor';
 import { describe, expect, it } from 'vitest';
 import { BatchNorm1d, Dropout, Linear, Module, Parameter, ReLU, Sequential } from '../src/index.js';
 import { expectClose, useCpu, vals } from './helpers.js';
@@ -214,5 +214,32 @@ describe('modes and bulk operations', () => {
     expect(w.dtype).toBe('float16');
     expect(() => m.to('int32')).toThrow(/only accepts floating point/);
     m.cpu();
+  });
+});
+
+describe('memory scopes', () => {
+  it('a module built or converted inside scope() keeps its parameters and buffers', () => {
+    const m = scope(() => new Sequential(new Linear(2, 2), new BatchNorm1d(2)));
+    scope(() => {
+      m.double();
+    });
+    const y = m.call(
+      tensor(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        { dtype: 'float64' },
+      ),
+    ) as Tensor;
+    expect(y.shape).toEqual([2, 2]);
+    expect(vals(m.stateDict().get('1.running_var')).length).toBe(2);
+  });
+});
+
+describe('constructor shorthands', () => {
+  it("accepts PyTorch's first keyword argument positionally", () => {
+    expect(new Dropout(0.2).p).toBe(0.2);
+    expect(new ReLU(true).inplace).toBe(true);
   });
 });

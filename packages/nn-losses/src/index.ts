@@ -3,7 +3,7 @@ export {
   AdaptiveLogSoftmaxWithLoss,
   type ASMOutput,
 } from './adaptive.js';
-export { type BackwardFn, customOp, straightThrough } from './custom-grad.js';
+export { straightThrough } from './custom-grad.js';
 export {
   type BCEOptions,
   type BCEWithLogitsOptions,

@@ -1,6 +1,6 @@
 /** Behaviour beyond the PyTorch value goldens: stability, autograd plumbing, module API, devices of errors. */
 import { Module, Parameter } from '@kindling/nn-layers';
-import { noGrad, ones, randn, type Tensor, tensor } from '@kindling/tensor';
+import { customOp, noGrad, ones, randn, type Tensor, tensor } from '@kindling/tensor';
 import { describe, expect, it } from 'vitest';
 import {
   _Loss,
@@ -11,7 +11,6 @@ import {
   CTCLoss,
   crossEntropy,
   ctcLoss,
-  customOp,
   GaussianNLLLoss,
   KLDivLoss,
   L1Loss,
@@ -123,6 +122,24 @@ describe('CTC', () => {
     ctcLoss(direct, tensor([1, 2, 3, 3, 1]), [6, 4], [2, 3], { reduction: 'sum' }).backward();
     const g = values(direct.grad);
     for (let t = 4; t < T; t++) for (let c = 0; c < C; c++) expect(g[(t * 2 + 1) * C + c]).toBe(0);
+  });
+
+  it('accepts strided (batch-first, transposed) log-probabilities', () => {
+    const bf = randn([2, T, C], { requiresGrad: true });
+    const tf = bf.detach().transpose(0, 1).contiguous().requiresGrad_();
+    const tg = tensor([
+      [1, 2],
+      [3, 1],
+    ]);
+    const a = ctcLoss(bf.transpose(0, 1).logSoftmax(2), tg, [6, 5], [2, 2]);
+    const b = ctcLoss(tf.logSoftmax(2), tg, [6, 5], [2, 2]);
+    expect(values(a)[0]).toBeCloseTo(values(b)[0], 5);
+    a.backward();
+    b.backward();
+    const ga = values(bf.grad?.transpose(0, 1).contiguous());
+    values(tf.grad).forEach((v, i) => {
+      expect(ga[i]).toBeCloseTo(v, 5);
+    });
   });
 
   it('sample losses match an independent brute-force sum over alignments', () => {

@@ -82,7 +82,7 @@ export type Participant = { dtype: DType; ndim: number } | number | boolean;
  * torch.result_type: dimensioned tensors win over zero-dim tensors, which win over scalars,
  * unless a lower-priority participant is of a higher category (int tensor + 2.5 -> float32).
  */
-export function resultType(parts: readonly Participant[], defaultFloat: DType = 'float32'): DType {
+export function resultDType(parts: readonly Participant[], defaultFloat: DType = 'float32'): DType {
   let dim: DType | null = null;
   let zero: DType | null = null;
   let scalar: DType | null = null;

@@ -48,7 +48,9 @@ function flattenNested(data: NestedData): { flat: number[]; shape: number[]; kin
         kind = kind ?? 'bool';
         flat.push(v ? 1 : 0);
       } else if (typeof v === 'number') {
-        kind = !Number.isInteger(v) ? 'float' : kind === 'float' ? 'float' : 'int';
+        // integers beyond int32 (PyTorch would use int64) become float32 rather than wrapping
+        const int = Number.isInteger(v) && Math.abs(v) <= 2147483647;
+        kind = !int ? 'float' : kind === 'float' ? 'float' : 'int';
         flat.push(v);
       } else throw new TypeError(`tensor: expected numbers or booleans, got ${typeof v}`);
       return;
@@ -104,7 +106,8 @@ function parseSize(args: readonly unknown[]): { shape: number[]; opts: TensorOpt
 
 export function full(shape: readonly number[], value: number | boolean, opts: TensorOptions = {}): Tensor {
   // like torch.full, the fill value picks the dtype: bool, integer (int32) or float32
-  const dtype = opts.dtype ?? (typeof value === 'boolean' ? 'bool' : Number.isInteger(value) ? 'int32' : 'float32');
+  const dtype =
+    opts.dtype ?? (typeof value === 'boolean' ? 'bool' : Number.isInteger(value) && Math.abs(value) <= 2147483647 ? 'int32' : 'float32');
   const backend = getBackend(opts.device ?? 'cpu');
   const t = allocTensor(backend, shape, dtype);
   runKernel(backend, 'fill', [t], [], { value: Number(value) });

@@ -1,5 +1,5 @@
 import { cpuBackend } from '@kindling/kernels-cpu';
-import { category, type DType, promoteTypes, resultType } from '@kindling/ops';
+import { category, type DType, promoteTypes, resultDType } from '@kindling/ops';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { arange, registerBackend, type Tensor, tensor } from '../src/index.js';
@@ -131,7 +131,7 @@ describe('type promotion', () => {
       fc.property(fc.constantFrom(...DT), fc.constantFrom(...DT), fc.boolean(), (a, b, zeroDim) => {
         const x = tensor([1, 0], { dtype: a });
         const y = zeroDim ? tensor(1, { dtype: b }) : tensor([1, 1], { dtype: b });
-        const expected = resultType([
+        const expected = resultDType([
           { dtype: a, ndim: 1 },
           { dtype: b, ndim: zeroDim ? 0 : 1 },
         ]);

@@ -1,24 +1,26 @@
 import type { KernelName } from '@kindling/ops';
 import type { GpuKernel } from './context.js';
 import { binary, copy, fill, unary, where } from './elementwise.js';
-
-const todo = (name: string) => () => {
-  throw new Error(`webgpu: ${name} not implemented`);
-};
+import { gather, scatter } from './gather-scatter.js';
+import { col2im, im2col } from './im2col.js';
+import { matmul } from './matmul.js';
+import { reduce } from './reduce.js';
+import { scan } from './scan.js';
+import { softmax } from './softmax.js';
 
 /** Every kernel of @kindling/ops: a kernel added there fails `tsc` here until it is implemented. */
 export const KERNELS = {
   unary,
   binary,
   where,
-  reduce: todo('reduce'),
-  scan: todo('scan'),
-  matmul: todo('matmul'),
-  softmax: todo('softmax'),
-  gather: todo('gather'),
-  scatter: todo('scatter'),
-  im2col: todo('im2col'),
-  col2im: todo('col2im'),
+  reduce,
+  scan,
+  matmul,
+  softmax,
+  gather,
+  scatter,
+  im2col,
+  col2im,
   copy,
   fill,
 } satisfies { [K in KernelName]: GpuKernel<K> };

@@ -180,6 +180,11 @@ fn kd_pow(a: f32, b: f32) -> f32 {
   }
   return select(r, -r, neg && odd);
 }
+// max(x, lo) then min(., hi) (hi wins when lo > hi); NaN stays NaN
+fn kd_clamp(x: f32, lo: f32, hi: f32) -> f32 {
+  let a = select(x, lo, x < lo);
+  return select(a, hi, a > hi);
+}
 fn kd_maximum(a: f32, b: f32) -> f32 {
   if (kd_isnan(a)) { return a; }
   if (kd_isnan(b)) { return b; }

@@ -7,7 +7,8 @@ import { type GradCtx, type OpRow, saved, savedOut } from './row.js';
 /**
  * Elementwise rows. `scalar` is the op's meaning on one value (the CPU kernels compile it into a
  * loop); `wgsl` is the same meaning as a WGSL expression over `x` (unary, with params `p0`, `p1`)
- * or `a`, `b` (binary), from which the GPU backend generates its kernels.
+ * or `a`, `b` (binary), from which the GPU backend generates its kernels. WGSL may assume floats
+ * are finite, so NaN tests use the backend's bit-level helpers (kd_isnan, kd_isinf, kd_nz: x != 0).
  */
 interface UnarySpec {
   /** same: keep the input dtype; float: integers and bools become float32; bool: the output is bool. */
@@ -59,7 +60,7 @@ const X = (x: GT | null) => x as GT;
 export const UNARY = {
   neg: unary({ out: 'same', scalar: (x) => -x, wgsl: '-x', grad: (g) => g.neg() }),
   abs: unary({ out: 'same', scalar: Math.abs, wgsl: 'abs(x)', saves: 'x', grad: (g, x) => g.mul(X(x).sign()) }),
-  sign: unary({ out: 'same', scalar: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), wgsl: 'select(sign(x), 0.0, x != x)', grad: zeros }),
+  sign: unary({ out: 'same', scalar: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), wgsl: 'select(sign(x), 0.0, kd_isnan(x))', grad: zeros }),
   exp: unary({ out: 'float', scalar: Math.exp, wgsl: 'exp(x)', saves: 'out', grad: (g, _x, o) => g.mul(X(o)) }),
   exp2: unary({ out: 'float', scalar: (x) => 2 ** x, wgsl: 'exp2(x)', saves: 'out', grad: (g, _x, o) => g.mul(X(o)).mul(Math.LN2) }),
   log: unary({ out: 'float', scalar: Math.log, wgsl: 'log(x)', saves: 'x', grad: (g, x) => g.div(X(x)) }),
@@ -110,7 +111,7 @@ export const UNARY = {
     grad: (g, x, _o, p) => g.where(X(x).ge(p[0]).logicalAnd(X(x).le(p[1])), 0),
   }),
   logicalNot: unary({ out: 'bool', scalar: (x) => (x === 0 ? 1 : 0), wgsl: 'select(0.0, 1.0, x == 0.0)' }),
-  isnan: unary({ out: 'bool', scalar: (x) => (Number.isNaN(x) ? 1 : 0), wgsl: 'select(0.0, 1.0, x != x)' }),
+  isnan: unary({ out: 'bool', scalar: (x) => (Number.isNaN(x) ? 1 : 0), wgsl: 'select(0.0, 1.0, kd_isnan(x))' }),
   isinf: unary({ out: 'bool', scalar: (x) => (x === Infinity || x === -Infinity ? 1 : 0), wgsl: 'select(0.0, 1.0, kd_isinf(x))' }),
 } satisfies Record<string, UnaryRow>;
 
@@ -235,14 +236,14 @@ export const BINARY = {
     grad: (g, a, b) => [g, g.neg().mul(A(a).div(A(b)).trunc())],
   }),
   eq: binary({ out: 'compare', scalar: (a, b) => (a === b ? 1 : 0), wgsl: 'a == b' }),
-  ne: binary({ out: 'compare', scalar: (a, b) => (a !== b ? 1 : 0), wgsl: 'a != b' }),
+  ne: binary({ out: 'compare', scalar: (a, b) => (a !== b ? 1 : 0), wgsl: '(a != b) || kd_isnan(a) || kd_isnan(b)' }),
   lt: binary({ out: 'compare', scalar: (a, b) => (a < b ? 1 : 0), wgsl: 'a < b' }),
   le: binary({ out: 'compare', scalar: (a, b) => (a <= b ? 1 : 0), wgsl: 'a <= b' }),
   gt: binary({ out: 'compare', scalar: (a, b) => (a > b ? 1 : 0), wgsl: 'a > b' }),
   ge: binary({ out: 'compare', scalar: (a, b) => (a >= b ? 1 : 0), wgsl: 'a >= b' }),
-  logicalAnd: binary({ out: 'logical', scalar: (a, b) => (a !== 0 && b !== 0 ? 1 : 0), wgsl: '(a != 0.0) && (b != 0.0)' }),
-  logicalOr: binary({ out: 'logical', scalar: (a, b) => (a !== 0 || b !== 0 ? 1 : 0), wgsl: '(a != 0.0) || (b != 0.0)' }),
-  logicalXor: binary({ out: 'logical', scalar: (a, b) => ((a !== 0) !== (b !== 0) ? 1 : 0), wgsl: '(a != 0.0) != (b != 0.0)' }),
+  logicalAnd: binary({ out: 'logical', scalar: (a, b) => (a !== 0 && b !== 0 ? 1 : 0), wgsl: 'kd_nz(a) && kd_nz(b)' }),
+  logicalOr: binary({ out: 'logical', scalar: (a, b) => (a !== 0 || b !== 0 ? 1 : 0), wgsl: 'kd_nz(a) || kd_nz(b)' }),
+  logicalXor: binary({ out: 'logical', scalar: (a, b) => ((a !== 0) !== (b !== 0) ? 1 : 0), wgsl: 'kd_nz(a) != kd_nz(b)' }),
 } satisfies Record<string, BinaryRow>;
 
 export type BinaryOp = keyof typeof BINARY;

@@ -1,4 +1,4 @@
-import { type DType, type GT, isFloating, resultType } from '@kindling/ops';
+import { type DType, type GT, isFloating, resultDType } from '@kindling/ops';
 import { fromScalar } from '../creation-core.js';
 import { dispatch } from '../dispatch.js';
 import type { Tensor } from '../tensor.js';
@@ -14,7 +14,7 @@ const participant = (x: TensorLike) => (typeof x === 'number' || typeof x === 'b
 
 /** torch.result_type over tensors and Python scalars. */
 export function resultTypeOf(...xs: TensorLike[]): DType {
-  return resultType(xs.map(participant));
+  return resultDType(xs.map(participant));
 }
 
 /** Differentiable dtype conversion (a no-op when the dtype already matches). */

@@ -1,0 +1,12 @@
+export { ConstantLR } from './constant-lr.js';
+export { CosineAnnealingLR } from './cosine-annealing-lr.js';
+export { ExponentialLR } from './exponential-lr.js';
+export { LambdaLR, type LrLambda, MultiplicativeLR } from './lambda-lr.js';
+export { LinearLR, type LinearLROptions } from './linear-lr.js';
+export { LRScheduler, type SchedulerStateDict } from './lr-scheduler.js';
+export { MultiStepLR } from './multi-step-lr.js';
+export { OneCycleLR, type OneCycleLROptions } from './one-cycle-lr.js';
+export { PolynomialLR } from './polynomial-lr.js';
+export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './reduce-lr-on-plateau.js';
+export { ChainedScheduler, SequentialLR } from './sequential-lr.js';
+export { StepLR } from './step-lr.js';
