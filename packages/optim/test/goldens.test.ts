@@ -54,8 +54,11 @@ function makeScheduler(opt: optim.Optimizer, s: SchedSpec): AnySched {
   return new S[s.type](opt, o);
 }
 
-const { x, y } = { x: fromSpec(doc.problem.x), y: fromSpec(doc.problem.y) };
-const loss = (w: Tensor, b: Tensor) => x.matmul(w).add(b).tanh().sub(y).square().mean();
+const loss = (w: Tensor, b: Tensor) => {
+  const x = fromSpec(doc.problem.x);
+  const y = fromSpec(doc.problem.y);
+  return x.matmul(w).add(b).tanh().sub(y).square().mean();
+};
 
 function setup(c: Case) {
   const w = fromSpec(doc.problem.w, true);

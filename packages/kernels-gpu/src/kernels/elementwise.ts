@@ -7,7 +7,8 @@ import { elementwise, type GpuKernel } from './context.js';
  * unary and binary are generated from the op table: a row's `wgsl` expression (over `x`, `p0`,
  * `p1` or `a`, `b`) becomes the body of an elementwise shader, one pipeline per (op, dims after
  * coalescing, dtypes). Float operands compute in f32; int32/bool operands use the i32
- * expression of int-ops.ts when there is one, else the row's f32 expression.
+ * expression of int-ops.ts when there is one, else the row's f32 expression. Where the row's
+ * scalar maps NaN to NaN, the shader does too (WGSL builtins need not).
  */
 export const unary: GpuKernel<'unary'> = (ctx, [out], [x], { op, params }) => {
   const row = UNARY[op];
@@ -17,11 +18,14 @@ export const unary: GpuKernel<'unary'> = (ctx, [out], [x], { op, params }) => {
   if (kindOf(x.dtype) === 'i32' && INT_UNARY[op] !== undefined) {
     expr = INT_UNARY[op] as string;
     kind = 'i32';
+  } else if (kindOf(x.dtype) === 'f32' && Number.isNaN(row.scalar(Number.NaN, params))) {
+    // the row maps NaN to NaN: make sure builtins that may not (exp on SwiftShader) do
+    expr = `select(${expr}, x, kd_isnan(x))`;
   }
   elementwise(
     ctx,
     `unary(${op})`,
-    `${op}:${kind}`,
+    `${op}:${kind}:${expr.length}`,
     [
       { name: 'out', view: out, write: true },
       { name: 'x', view: x },
@@ -44,6 +48,9 @@ export const binary: GpuKernel<'binary'> = (ctx, [out], [a, b], { op }) => {
   if (kindOf(a.dtype) === 'i32' && kindOf(b.dtype) === 'i32' && INT_BINARY[op] !== undefined) {
     expr = INT_BINARY[op] as string;
     kind = 'i32';
+  }
+  if (kind === 'f32' && !compare && Number.isNaN(row.scalar(Number.NaN, 1)) && Number.isNaN(row.scalar(1, Number.NaN))) {
+    expr = `select(${expr}, a + b, kd_isnan(a) || kd_isnan(b))`;
   }
   const rkind: Kind = compare ? 'bool' : kind;
   elementwise(
