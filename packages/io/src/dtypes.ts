@@ -102,8 +102,3 @@ export function decode(type: StoredType, raw: Uint8Array, n: number, what: strin
   }
 }
 
-/** The little-endian bytes of a Kindling tensor's values (float16 as half bits). */
-export function encode(dtype: DType, values: TypedArray): Uint8Array {
-  const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-  return bytes.slice();
-}

@@ -1,15 +1,5 @@
 import { type DType, keep, Tensor, zeros } from '@kindling/tensor';
 
-/** Storages a Parameter took over through `_setData` (released when the Parameter is collected). */
-const swapped =
-  typeof FinalizationRegistry === 'undefined'
-    ? null
-    : new FinalizationRegistry<{ storage: Tensor['_storage'] | null }>((held) => held.storage?.release());
-
-type Mutable = {
-  -readonly [K in '_storage' | 'shape' | 'strides' | 'offset' | 'dtype']: Tensor[K];
-} & { _disposed: boolean; _base: Tensor | null };
-
 const TORCH_DTYPE: Record<DType, string> = {
   float32: 'torch.float32',
   float64: 'torch.float64',
@@ -32,9 +22,6 @@ export function torchDtype(dtype: DType): string {
  * const frozen = new Parameter(zeros(3), false);
  */
 export class Parameter extends Tensor {
-  /** Set by `_setData`: the storage this parameter took over (not the one it was built on). */
-  private _held: { storage: Tensor['_storage'] | null } | null = null;
-
   constructor(data?: Tensor | null, requiresGrad = true) {
     const d = data ?? zeros([0]);
     super(d._storage, d.shape, d.strides, d.offset, d.dtype);
@@ -46,53 +33,6 @@ export class Parameter extends Tensor {
       }
       this.requiresGrad = true;
     }
-  }
-
-  /**
-   * PyTorch's `param.data = src`: this parameter now views `src`'s storage (shape, dtype and
-   * device may change); object identity, requiresGrad and hooks are kept.
-   */
-  _setData(src: Tensor): this {
-    const self = this as unknown as Mutable;
-    if (src._storage === this._storage && src.offset === this.offset && src.dtype === this.dtype) {
-      self.shape = Object.freeze([...src.shape]);
-      self.strides = Object.freeze([...src.strides]);
-      return this;
-    }
-    src._storage.retain();
-    if (this._held) {
-      this._held.storage?.release();
-      this._held.storage = src._storage;
-    } else {
-      // release the storage held since construction the regular way, then track the new one
-      const keepGrad = this.grad;
-      Tensor.prototype.dispose.call(this);
-      self._disposed = false;
-      this.grad = keepGrad;
-      this._held = { storage: src._storage };
-      swapped?.register(this, this._held, this);
-    }
-    self._storage = src._storage;
-    self.shape = Object.freeze([...src.shape]);
-    self.strides = Object.freeze([...src.strides]);
-    self.offset = src.offset;
-    self.dtype = src.dtype;
-    self._base = null;
-    return this;
-  }
-
-  override dispose(): void {
-    if (this.isDisposed) return;
-    if (this._held) {
-      swapped?.unregister(this);
-      const held = this._held;
-      this._held = null;
-      // Tensor.dispose releases the current storage (the held one)
-      super.dispose();
-      held.storage = null;
-      return;
-    }
-    super.dispose();
   }
 
   override toString(): string {

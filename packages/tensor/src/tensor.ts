@@ -39,11 +39,12 @@ export type { TensorLike };
  */
 export class Tensor {
   readonly _isTensor = true;
-  readonly shape: readonly number[];
-  readonly strides: readonly number[];
-  readonly offset: number;
-  readonly dtype: DType;
-  readonly _storage: Storage;
+  // not readonly only so that `_setData` (PyTorch's `t.data = src`) can rebind them
+  shape: readonly number[];
+  strides: readonly number[];
+  offset: number;
+  dtype: DType;
+  _storage: Storage;
   /** The tensor this one is a view of (PyTorch's ._base). */
   _base: Tensor | null = null;
   requiresGrad = false;
@@ -52,7 +53,7 @@ export class Tensor {
   _hooks: ((g: AutogradTensor) => AutogradTensor | undefined | void)[] | null = null;
   _retainsGrad = false;
   private _grad: Tensor | null = null;
-  private _disposed = false;
+  _disposed = false;
 
   constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, dtype: DType) {
     this._storage = storage;
@@ -126,6 +127,29 @@ export class Tensor {
       throw new Error(`Tensor of shape [${this.shape.join(', ')}] on ${this.device} was disposed and cannot be used`);
     }
   }
+  /**
+   * PyTorch's `t.data = src`: this tensor now views `src`'s storage (shape, dtype and device may
+   * change) while keeping its identity, requiresGrad, grad and hooks. Modules move and load
+   * parameters this way, so references held by optimizers stay valid.
+   */
+  _setData(src: Tensor): this {
+    src._checkAlive();
+    const old = this._storage;
+    const tracked = !this._disposed && !old.backend.gcFreesBuffers;
+    if (tracked) storageFinalizer?.unregister(this);
+    src._storage.retain();
+    this._storage = src._storage;
+    this.shape = src.shape;
+    this.strides = src.strides;
+    this.offset = src.offset;
+    this.dtype = src.dtype;
+    this._base = null;
+    if (!this._disposed) old.release();
+    this._disposed = false;
+    if (!this._storage.backend.gcFreesBuffers) storageFinalizer?.register(this, this._storage, this);
+    return this;
+  }
+
   /** Internal: never disposed by scopes (cached scalars). */
   _keepAlive(): void {
     storageFinalizer?.unregister(this);

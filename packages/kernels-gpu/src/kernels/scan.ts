@@ -8,8 +8,8 @@ const SERIAL_MAX = 64;
 
 /**
  * Inclusive cumsum/cumprod along `dim` (f32 for floats, i32 for int32/bool). Long lines use a
- * workgroup per line: each invocation folds a contiguous chunk, a Hillis-Steele scan over the
- * chunk totals gives each chunk's carry, and the chunk is rescanned from it. Every element is
+ * workgroup per line: each invocation folds a contiguous chunk, one invocation turns the chunk
+ * totals into carries, and each chunk is rescanned from its carry. Every element is
  * read before its output is written, so out may alias x.
  */
 export const scan: GpuKernel<'scan'> = (ctx, [out], [x], { op, dim }) => {
@@ -57,13 +57,13 @@ export const scan: GpuKernel<'scan'> = (ctx, [out], [x], { op, dim }) => {
         `  for (var kd_k = kd_start; kd_k < kd_end; kd_k++) { kd_acc = kd_acc ${opr} ${load('kd_k')}; }`,
         '  kd_sh[kd_t] = kd_acc;',
         '  workgroupBarrier();',
-        `  for (var kd_s = 1; kd_s < ${wg}; kd_s = kd_s << 1u) {`,
-        `    let kd_prev = select(${init}, kd_sh[max(kd_t - kd_s, 0)], kd_t >= kd_s);`,
-        '    workgroupBarrier();',
-        `    kd_sh[kd_t] = kd_sh[kd_t] ${opr} kd_prev;`,
-        '    workgroupBarrier();',
+        // one invocation turns the chunk totals into exclusive carries (a few hundred adds)
+        '  if (kd_t == 0) {',
+        `    var kd_run: ${T} = ${init};`,
+        `    for (var kd_s = 0; kd_s < ${wg}; kd_s++) { let kd_v = kd_sh[kd_s]; kd_sh[kd_s] = kd_run; kd_run = kd_run ${opr} kd_v; }`,
         '  }',
-        `  kd_acc = select(${init}, kd_sh[max(kd_t - 1, 0)], kd_t > 0);`,
+        '  workgroupBarrier();',
+        '  kd_acc = kd_sh[kd_t];',
         '  for (var kd_k = kd_start; kd_k < kd_end; kd_k++) {',
         `    kd_acc = kd_acc ${opr} ${load('kd_k')};`,
         `    ${store('kd_k', 'kd_acc')}`,

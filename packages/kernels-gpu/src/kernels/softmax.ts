@@ -47,11 +47,12 @@ export const softmax: GpuKernel<'softmax'> = (ctx, [out], [x], { dim, log }) => 
     ].join('\n');
     source = () => `${program.declarations(p.length)}\n${helper}\n${entry1d(wg, body)}`;
   } else {
-    const tree = (op: (a: string, b: string) => string) =>
+    // max and sum use separate arrays: no invocation writes what another may still read
+    const tree = (sh: string, op: (a: string, b: string) => string) =>
       [
         '  workgroupBarrier();',
         `  for (var kd_s = ${wg / 2}; kd_s > 0; kd_s = kd_s >> 1u) {`,
-        `    if (kd_t < kd_s) { kd_sh[kd_t] = ${op('kd_sh[kd_t]', 'kd_sh[kd_t + kd_s]')}; }`,
+        `    if (kd_t < kd_s) { ${sh}[kd_t] = ${op(`${sh}[kd_t]`, `${sh}[kd_t + kd_s]`)}; }`,
         '    workgroupBarrier();',
         '  }',
       ].join('\n');
@@ -61,22 +62,21 @@ export const softmax: GpuKernel<'softmax'> = (ctx, [out], [x], { dim, log }) => 
       `  let kd_len = ${pi(lp.len)};`,
       '  var kd_m = -kd_inf();',
       `  for (var kd_k = kd_t; kd_k < kd_len; kd_k += ${wg}) { kd_m = kd_rmax(kd_m, ${load('kd_k')}); }`,
-      '  kd_sh[kd_t] = kd_m;',
-      tree((a, b) => `kd_rmax(${a}, ${b})`),
-      '  let kd_max = kd_sh[0];',
-      '  workgroupBarrier();',
+      '  kd_sm[kd_t] = kd_m;',
+      tree('kd_sm', (a, b) => `kd_rmax(${a}, ${b})`),
+      '  let kd_max = kd_sm[0];',
       '  var kd_e = 0.0;',
       `  for (var kd_k = kd_t; kd_k < kd_len; kd_k += ${wg}) { kd_e = kd_e + exp(${load('kd_k')} - kd_max); }`,
-      '  kd_sh[kd_t] = kd_e;',
-      tree((a, b) => `${a} + ${b}`),
-      '  let kd_sum = kd_sh[0];',
+      '  kd_ss[kd_t] = kd_e;',
+      tree('kd_ss', (a, b) => `${a} + ${b}`),
+      '  let kd_sum = kd_ss[0];',
       finish,
       `  for (var kd_k = kd_t; kd_k < kd_len; kd_k += ${wg}) {`,
       `    let kd_v = ${load('kd_k')};`,
       `    ${store('kd_k', result)}`,
       '  }',
     ].join('\n');
-    source = () => `${program.declarations(p.length)}\n${helper}\nvar<workgroup> kd_sh: array<f32, ${wg}>;\n${entryGroup(wg, body)}`;
+    source = () => `${program.declarations(p.length)}\n${helper}\nvar<workgroup> kd_sm: array<f32, ${wg}>;\nvar<workgroup> kd_ss: array<f32, ${wg}>;\n${entryGroup(wg, body)}`;
   }
   ctx.rt.dispatch({ kernel: `softmax(${log ? 'log' : 'exp'})`, key, program, params: p, groups: serial ? Math.ceil(l.count / wg) : l.count, source });
 };

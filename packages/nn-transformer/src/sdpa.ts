@@ -1,0 +1,231 @@
+/** scaledDotProductAttention (torch.nn.functional.scaled_dot_product_attention) with its own backward. */
+import {
+  customOp,
+  type Generator,
+  isGradEnabled,
+  noGrad,
+  rand,
+  type Tensor,
+  tensor,
+} from '@kindling/tensor';
+import { fmt } from './mask.js';
+import { attentionForwardCpu, type AttnLayout, batchOffsets } from './sdpa-cpu.js';
+
+export interface ScaledDotProductAttentionOptions {
+  /**
+   * Broadcastable to (N, ..., L, S). Bool: true marks the positions that take part in attention
+   * (PyTorch's convention for this function; MultiheadAttention's masks mean the opposite).
+   * Float: added to the scores (use −inf to mask); it gets a gradient when it requires one.
+   */
+  attnMask?: Tensor | null;
+  /** Dropout probability on the attention weights (always applied when > 0). Default 0. */
+  dropoutP?: number;
+  /** Causal attention: query i sees keys 0..i (top-left aligned). Excludes attnMask. Default false. */
+  isCausal?: boolean;
+  /** Score scale; default 1/√E. */
+  scale?: number | null;
+  /** Generator for the dropout mask (default: the global one). */
+  generator?: Generator;
+}
+
+function broadcastBatch(shapes: readonly (readonly number[])[]): number[] {
+  const nd = Math.max(...shapes.map((s) => s.length));
+  const out = new Array<number>(nd).fill(1);
+  for (const s of shapes) {
+    for (let i = 0; i < s.length; i++) {
+      const d = s[i];
+      const at = nd - s.length + i;
+      if (d === 1) continue;
+      if (out[at] !== 1 && out[at] !== d) return [];
+      out[at] = d;
+    }
+  }
+  return out;
+}
+
+/**
+ * softmax(Q·Kᵀ·scale + mask)·V over the last two dims, batch dims broadcast
+ * (torch.nn.functional.scaled_dot_product_attention, PyTorch 2 semantics). One autograd node:
+ * the backward is the closed-form attention gradient. On cpu the forward is a fused kernel
+ * (one pass per query row); elsewhere it is composed from matmul and softmax. Fully masked rows
+ * give NaN, as PyTorch's math path does.
+ *
+ * Shapes: query (N, ..., L, E), key (N, ..., S, E), value (N, ..., S, Ev) → (N, ..., L, Ev).
+ *
+ * @example
+ * const q = randn([2, 4, 10, 16]); // batch 2, 4 heads, 10 queries, head size 16
+ * const k = randn([2, 4, 12, 16]);
+ * const v = randn([2, 4, 12, 16]);
+ * scaledDotProductAttention(q, k, v, { isCausal: true }).shape; // [2, 4, 10, 16]
+ */
+export function scaledDotProductAttention(
+  query: Tensor,
+  key: Tensor,
+  value: Tensor,
+  opts: ScaledDotProductAttentionOptions = {},
+): Tensor {
+  const { attnMask = null, dropoutP = 0, isCausal = false, generator } = opts;
+  const fn = 'scaled_dot_product_attention';
+  for (const [name, t] of [
+    ['query', query],
+    ['key', key],
+    ['value', value],
+  ] as const) {
+    if (t.ndim < 2) {
+      throw new RangeError(`${fn}: expected ${name} to have at least 2 dims (..., seq, features), got ${fmt(t.shape)}`);
+    }
+  }
+  if (query.dtype !== key.dtype || query.dtype !== value.dtype) {
+    throw new TypeError(
+      `Expected query, key, and value to have the same dtype, but got query.dtype: ${query.dtype} key.dtype: ${key.dtype} and value.dtype: ${value.dtype} instead.`,
+    );
+  }
+  if (!query.isFloatingPoint()) {
+    throw new TypeError(`${fn}: expected floating-point query, key and value, got ${query.dtype}`);
+  }
+  const L = query.shape[query.ndim - 2];
+  const E = query.shape[query.ndim - 1];
+  const S = key.shape[key.ndim - 2];
+  const Ev = value.shape[value.ndim - 1];
+  if (key.shape[key.ndim - 1] !== E) {
+    throw new RangeError(
+      `${fn}: query and key must have the same last dim (embedding size), got query ${fmt(query.shape)} and key ${fmt(key.shape)}`,
+    );
+  }
+  if (value.shape[value.ndim - 2] !== S) {
+    throw new RangeError(
+      `${fn}: key and value must have the same sequence length, got key ${fmt(key.shape)} and value ${fmt(value.shape)}`,
+    );
+  }
+  if (!(dropoutP >= 0 && dropoutP <= 1)) {
+    throw new RangeError(`dropout probability has to be between 0 and 1, but got ${dropoutP}`);
+  }
+  if (isCausal && attnMask) {
+    throw new Error('_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True');
+  }
+  const shapes = [query.shape.slice(0, -2), key.shape.slice(0, -2), value.shape.slice(0, -2)];
+  let bias: Tensor | null = null;
+  if (attnMask) {
+    if (attnMask.dtype !== 'bool' && !attnMask.isFloatingPoint()) {
+      throw new TypeError(
+        `Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: ${attnMask.dtype} and query.dtype: ${query.dtype} instead.`,
+      );
+    }
+    const ms = attnMask.shape;
+    const mL = ms.length >= 2 ? ms[ms.length - 2] : 1;
+    const mS = ms.length >= 1 ? ms[ms.length - 1] : 1;
+    if ((mL !== 1 && mL !== L) || (mS !== 1 && mS !== S)) {
+      throw new RangeError(
+        `${fn}: attn_mask of shape ${fmt(ms)} cannot be broadcast to the attention weights' shape [..., ${L}, ${S}]`,
+      );
+    }
+    shapes.push(ms.slice(0, Math.max(0, ms.length - 2)));
+    bias =
+      attnMask.dtype === 'bool'
+        ? noGrad(() => additive(attnMask.logicalNot(), query))
+        : attnMask.dtype === query.dtype
+          ? attnMask
+          : attnMask.to(query.dtype);
+  } else if (isCausal) {
+    bias = noGrad(() => additive(query.newOnes([L, S]).triu(1).to('bool'), query));
+  }
+  const batch = broadcastBatch(shapes);
+  if (batch.length === 0 && shapes.some((s) => s.length > 0)) {
+    throw new RangeError(
+      `${fn}: the batch dims of query ${fmt(query.shape)}, key ${fmt(key.shape)}, value ${fmt(value.shape)}${attnMask ? ` and attn_mask ${fmt(attnMask.shape)}` : ''} do not broadcast`,
+    );
+  }
+  const scale = opts.scale ?? 1 / Math.sqrt(E);
+  return attention(query, key, value, bias, { batch, L, S, E, Ev, scale, dropoutP, generator });
+}
+
+interface Dims {
+  batch: number[];
+  L: number;
+  S: number;
+  E: number;
+  Ev: number;
+  scale: number;
+  dropoutP: number;
+  generator?: Generator;
+}
+
+/** −inf where `masked`, 0 elsewhere, in `like`'s dtype and device. */
+const additive = (masked: Tensor, like: Tensor): Tensor =>
+  like.newZeros(masked.shape).maskedFill(masked, Number.NEGATIVE_INFINITY);
+
+const useCpuKernel = (ts: readonly (Tensor | null)[]): boolean =>
+  ts.every((t) => !t || t.device === 'cpu') && (ts[0]?.dtype === 'float32' || ts[0]?.dtype === 'float64');
+
+/** The one-node attention: forward fused on cpu, closed-form backward with tensor ops. */
+function attention(q: Tensor, k: Tensor, v: Tensor, bias: Tensor | null, d: Dims): Tensor {
+  const { batch, L, S, E, Ev, scale, dropoutP, generator } = d;
+  const needGrad = isGradEnabled() && [q, k, v, bias].some((t) => t?.requiresGrad);
+  const outShape = [...batch, L, Ev];
+  const pShape = [...batch, L, S];
+  let probs: Tensor | null = null;
+  let keepT: Tensor | null = null;
+  const keepScale = dropoutP > 0 && dropoutP < 1 ? 1 / (1 - dropoutP) : 0;
+
+  const forward = (): Tensor => {
+    const keepMask =
+      dropoutP > 0 ? rand(pShape, { dtype: 'float32', device: q.device, generator }).lt(1 - dropoutP) : null;
+    if (keepMask && needGrad) keepT = keepMask.to(q.dtype);
+    if (useCpuKernel([q, k, v, bias])) {
+      const lay: AttnLayout = {
+        B: batch.reduce((a, b) => a * b, 1),
+        L,
+        S,
+        E,
+        Ev,
+        qOff: batchOffsets(q.shape, batch),
+        kOff: batchOffsets(k.shape, batch),
+        vOff: batchOffsets(v.shape, batch),
+        mOff: bias ? batchOffsets(bias.shape, batch) : null,
+        mRow: bias && bias.ndim >= 2 && bias.shape[bias.ndim - 2] !== 1 ? bias.shape[bias.ndim - 1] : 0,
+        mCol: bias && bias.ndim >= 1 && bias.shape[bias.ndim - 1] !== 1 ? 1 : 0,
+      };
+      const Arr = q.dtype === 'float64' ? Float64Array : Float32Array;
+      const out = new Arr(lay.B * L * Ev);
+      const p = needGrad ? new Arr(lay.B * L * S) : null;
+      attentionForwardCpu(
+        lay,
+        {
+          q: q.dataSync(),
+          k: k.dataSync(),
+          v: v.dataSync(),
+          mask: bias ? bias.dataSync() : null,
+          keep: keepMask ? (keepMask.dataSync() as Uint8Array) : null,
+          keepScale,
+          scale,
+        },
+        out,
+        p,
+      );
+      if (p) probs = tensor(p, { shape: pShape, dtype: q.dtype });
+      return tensor(out, { shape: outShape, dtype: q.dtype });
+    }
+    let s = q.mul(scale).matmul(k.transpose(-1, -2));
+    if (bias) s = s.add(bias);
+    const p = s.softmax(-1);
+    if (needGrad) probs = p;
+    const pd = keepMask ? p.mul(keepMask.to(p.dtype)).mul(keepScale) : p;
+    return pd.matmul(v).expand(outShape);
+  };
+
+  return customOp('ScaledDotProductAttentionBackward', [q, k, v, bias], forward, (gOut) => {
+    const p = probs as unknown as Tensor;
+    const keep = keepT as Tensor | null;
+    const pd = keep ? p.mul(keep).mul(keepScale) : p;
+    const gV = v.requiresGrad ? pd.transpose(-1, -2).matmul(gOut) : null;
+    let gP = gOut.matmul(v.transpose(-1, -2));
+    if (keep) gP = gP.mul(keep).mul(keepScale);
+    // softmax backward: (gP − Σ_j gP·p) · p, then the score scale
+    const gS = gP.sub(gP.mul(p).sum(-1, true)).mul(p);
+    const gSs = gS.mul(scale);
+    const gQ = q.requiresGrad ? gSs.matmul(k) : null;
+    const gK = k.requiresGrad ? gSs.transpose(-1, -2).matmul(q) : null;
+    const gB = bias?.requiresGrad ? gS : null;
+    return [gQ, gK, gV, gB];
+  });
+}
