@@ -191,6 +191,7 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
     upload(dtype, data) {
       checkDType('upload', dtype);
       rt.check('upload');
+      if (!ArrayBuffer.isView(data)) throw new TypeError(`webgpu upload: expected a typed array, got ${String(data)}`);
       const buf = rt.alloc(dtype, data.length);
       if (data.length > 0) rt.write(buf, toStorage(dtype, data));
       // kept for synchronous index checks in gather/scatter until a kernel writes the buffer

@@ -314,6 +314,8 @@ export class Runtime {
     try {
       await Promise.race([staging.mapAsync(MAP_READ, 0, size), lost]);
     } catch (e) {
+      // a destroyed or lost device rejects the mapping before `lost` settles: give it a moment
+      if (!this.lost) await Promise.race([this.device.lost, new Promise((r) => setTimeout(r, 200))]);
       if (this.lost) throw new Error(`webgpu read: ${this.lost.message}; pending reads were rejected`, { cause: e });
       await this.settle();
       throw new Error(`webgpu read: mapping the result failed: ${(e as Error).message}`, { cause: e });

@@ -3,15 +3,15 @@ import { createWebGPUBackend } from '../src/index.js';
 
 it('dbg', async () => {
   const b = await createWebGPUBackend();
-  console.log(b.name, b.gpuDevice.limits.maxComputeInvocationsPerWorkgroup);
-  for (const len of [65, 100, 130, 300]) {
-    const x = b.upload('float32', new Float32Array(len).fill(1));
-    const o = b.alloc('float32', len);
-    const v = (buffer: any) => ({ buffer, dtype: 'float32' as const, shape: [len], strides: [1], offset: 0 });
-    b.run('scan', [v(o)], [v(x)], { op: 'cumsum', dim: 0 });
-    const r = await b.read(v(o));
-    const bad = [...r].map((x, i) => [i, x]).filter(([i, x]) => x !== i + 1);
-    console.log(len, bad.length, JSON.stringify(bad.slice(0, 10)));
-  }
-  b.destroy();
+  const v = (buffer: any) => ({ buffer, dtype: 'float32' as const, shape: [4], strides: [1], offset: 0 });
+  const x = b.alloc('float32', 4); const o = b.alloc('float32', 4);
+  x.gpu.destroy();
+  b.run('unary', [v(o)], [v(x)], { op: 'exp', params: [] });
+  await b.read(v(o)).catch((e) => console.log('ERR1', e.message));
+  const d = b.gpuDevice;
+  const y = b.upload('float32', new Float32Array(4));
+  const p = b.read(v(y));
+  d.destroy();
+  await p.catch((e) => console.log('ERR2', e.message));
+  try { b.alloc('float32', 3); } catch (e) { console.log('ERR3', (e as Error).message); }
 });

@@ -62,11 +62,23 @@ export interface GT {
   sumToShape(shape: readonly number[]): this;
   /** Strided slice along one dim (PyTorch's `x[..., start:end:step, ...]`). */
   slice(dim: number, start: number, end: number, step?: number): this;
-  /** Zeros of `shape` with `this` written into the slice: the gradient of `slice`. */
-  sliceScatter(shape: readonly number[], dim: number, start: number, end: number, step: number): this;
+  /**
+   * Zeros of `outShape` with `this` written at `layout` (strides and offset relative to a
+   * contiguous `outShape`): the gradient of `slice` and `asStrided`.
+   */
+  stridedScatter(outShape: readonly number[], layout: StridedLayout): this;
+  /** A view at `layout` (relative to a contiguous layout of this tensor's shape). */
+  asStrided(layout: StridedLayout): this;
   im2col(attrs: Im2colAttrs): this;
   col2im(attrs: Col2imAttrs): this;
   constantPad(pad: readonly number[], value: number): this;
+}
+
+/** A strided layout, in elements. */
+export interface StridedLayout {
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
 }
 
 /** Sliding-window extraction over the trailing spatial dims of [N, C, *spatial]. */

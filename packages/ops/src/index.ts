@@ -1,6 +1,6 @@
 export * from './backend.js';
 export * from './dtype.js';
-export type { Col2imAttrs, GT, Im2colAttrs } from './gt.js';
+export type { Col2imAttrs, GT, Im2colAttrs, StridedLayout } from './gt.js';
 export * from './kernels.js';
 export * from './scalar-math.js';
 export * from './shape.js';

@@ -121,7 +121,8 @@ function execute<K extends OpName>(
       // not expressible as a view of this layout: reshape copies (PyTorch's reshape semantics)
       const c = allocTensor(backend, x.shape, x.dtype);
       runKernel(backend, 'copy', [c], [viewOf(x)], {});
-      return c._viewAs(shape, contiguousStrides(shape), 0);
+      const again = (row as unknown as ViewRow<OpAttrs[K]>).view(c, attrs);
+      return again ? c._viewAs(again.shape, again.strides, again.offset) : c._viewAs(shape, contiguousStrides(shape), 0);
     }
     case 'unary': {
       const r = row as unknown as UnaryRow;
@@ -245,13 +246,11 @@ function execute<K extends OpName>(
       runKernel(backend, 'copy', [out], [viewOf(inputs[0])], {});
       return out;
     }
-    case 'sliceScatter': {
-      const a = attrs as unknown as OpAttrs['sliceScatter'];
+    case 'stridedScatter': {
+      const { layout } = attrs as unknown as OpAttrs['stridedScatter'];
       const out = allocTensor(backend, shape, dtype);
       runKernel(backend, 'fill', [out], [], { value: 0 });
-      const part = out._viewAs(shape, out.strides, 0);
-      const dst = OPS.slice.view(part, a);
-      backend.run('copy', [{ ...viewOf(out), shape: dst.shape, strides: dst.strides, offset: dst.offset }], [viewOf(inputs[0])], {});
+      backend.run('copy', [{ ...viewOf(out), ...layout }], [viewOf(inputs[0])], {});
       return out;
     }
     case 'cat': {

@@ -14,6 +14,7 @@ import {
   DTYPES,
   fromHalfBits,
   type Im2colAttrs,
+  type StridedLayout,
   numel,
   type TypedArray,
 } from '@kindling/ops';
@@ -475,8 +476,11 @@ export class Tensor {
     const s = dims.length ? R.sum(this, dims, true) : this;
     return S.reshape(s, shape);
   }
-  sliceScatter(shape: readonly number[], dim: number, start: number, end: number, step: number): Tensor {
-    return dispatch('sliceScatter', [this], { outShape: shape, dim, start, end, step });
+  stridedScatter(outShape: readonly number[], layout: StridedLayout): Tensor {
+    return dispatch('stridedScatter', [this], { outShape, layout });
+  }
+  asStrided(layout: StridedLayout): Tensor {
+    return dispatch('asStrided', [this], layout);
   }
   im2col(attrs: Im2colAttrs): Tensor { return dispatch('im2col', [this], attrs); }
   col2im(attrs: Col2imAttrs): Tensor { return dispatch('col2im', [this], attrs); }

@@ -104,3 +104,21 @@ describe('grad()', () => {
     await expect(gradcheck((p, q) => p.matmul(q).tanh().softmax(1), [a, b])).resolves.toBe(true);
   });
 });
+
+describe('in-place on views', () => {
+  it('rebases the base like PyTorch (CopySlices)', () => {
+    const x = tensor([[1, -2], [3, -4]], { dtype: 'float64', requiresGrad: true });
+    const b = x.mul(2);
+    b.select(1, 1).relu_();
+    b.reshape([-1]).mul_(3);
+    b.mul(tensor([[1, 2], [3, 4]], { dtype: 'float64' })).sum().backward();
+    // b = [[2*1*3, relu(-4)*3], [6*3, relu(-8)*3]] -> d/dx: col 0: 2*3*w, col 1: 0 (relu of negatives)
+    expect(vals(b)).toEqual([6, 0, 18, 0]);
+    expect(vals(x.grad)).toEqual([6, 0, 18, 0]);
+  });
+
+  it('refuses a view of a leaf that requires grad', () => {
+    const x = tensor([1, 2], { dtype: 'float32', requiresGrad: true });
+    expect(() => x.narrow(0, 0, 1).mul_(2)).toThrow('a view of a leaf Variable that requires grad is being used in an in-place operation.');
+  });
+});

@@ -72,7 +72,21 @@ function direction(mode: RNNMode, x: Tensor, bs: readonly number[], offsets: rea
   const T = bs.length;
   // b_hh joins the input projection except in a GRU, whose n gate multiplies h·W_hnᵀ + b_hn by r
   const bias = mode === 'GRU' ? w.bIh : w.bIh && w.bHh ? w.bIh.add(w.bHh) : (w.bIh ?? w.bHh);
-  const gi = linear(x, w.wIh, bias);
+  const S = Number(process.env.RNN_BLOCK ?? 1e9);
+  const blocks = new Map<number, Tensor>();
+  const giAt = (t: number): Tensor => {
+    const b = Math.floor(t / S);
+    let g = blocks.get(b);
+    const t0 = b * S;
+    const t1 = Math.min(T, t0 + S);
+    const r0 = offsets[t0];
+    if (!g) {
+      const r1 = t1 === T ? x.shape[0] : offsets[t1];
+      g = linear(r0 === 0 && r1 === x.shape[0] ? x : x.narrow(0, r0, r1 - r0), w.wIh, bias);
+      blocks.set(b, g);
+    }
+    return g.narrow(0, offsets[t] - r0, bs[t]);
+  };
   const step = stepOf(mode, w);
   const outs = new Array<Tensor>(T);
   let st = init;
@@ -86,7 +100,7 @@ function direction(mode: RNNMode, x: Tensor, bs: readonly number[], offsets: rea
         st = st.map((s) => s.narrow(0, 0, n));
         rows = n;
       }
-      st = step(gi.narrow(0, offsets[t], n), st);
+      st = step(giAt(t), st);
       outs[t] = st[0];
     }
     if (finished.length === 0) return [cat(outs, 0), st];
@@ -104,7 +118,7 @@ function direction(mode: RNNMode, x: Tensor, bs: readonly number[], offsets: rea
       st = st.map((s, k) => cat([s, init[k].narrow(0, rows, n - rows)], 0));
       rows = n;
     }
-    st = step(gi.narrow(0, offsets[t], n), st);
+    st = step(giAt(t), st);
     outs[t] = st[0];
   }
   return [cat(outs, 0), st];

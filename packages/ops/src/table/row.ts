@@ -17,7 +17,7 @@ export type RowKind =
   | 'cast'
   | 'clone'
   | 'view'
-  | 'sliceScatter'
+  | 'stridedScatter'
   | 'cat'
   | 'constantPad';
 

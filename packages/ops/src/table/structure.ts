@@ -1,6 +1,7 @@
 import { type DType, promoteTypes } from '../dtype.js';
 
-import { broadcastShapes, fmtShape, normDim, numel } from '../shape.js';
+import type { StridedLayout } from '../gt.js';
+import { broadcastShapes, contiguousStrides, fmtShape, normDim, numel, sameShape } from '../shape.js';
 import { type OpRow, saved } from './row.js';
 
 /** A strided layout: what view rows compute instead of running a kernel. */
@@ -183,13 +184,48 @@ export const VIEWS = {
       return { shape, strides, offset: l.offset + a.start * l.strides[d] };
     },
     saves: { inputs: [], out: false },
-    grad: (g, c) => [g.sliceScatter(c.inputShapes[0], c.attrs.dim, c.attrs.start, c.attrs.end, c.attrs.step)],
+    grad: (g, c) => {
+      const shape = c.inputShapes[0];
+      const base = contiguousStrides(shape);
+      const d = normDim(c.attrs.dim, shape.length);
+      const strides = base.map((s, i) => (i === d ? s * c.attrs.step : s));
+      return [g.stridedScatter(shape, { shape: g.shape, strides, offset: c.attrs.start * base[d] })];
+    },
   } satisfies ViewRow<SliceAttrs>,
+  /**
+   * A view at an explicit layout, relative to a contiguous layout of the input's shape (the
+   * input is made contiguous first when it is not). Autograd uses it for views changed in place.
+   */
+  asStrided: {
+    kind: 'view',
+    shape: (s, a: StridedLayout) => {
+      const n = numel(s[0]);
+      let last = a.offset;
+      a.shape.forEach((d, i) => {
+        if (d > 0) last += (d - 1) * a.strides[i];
+      });
+      if (numel(a.shape) > 0 && (a.offset < 0 || last >= n)) {
+        throw new RangeError(
+          `as_strided: layout (shape ${fmtShape(a.shape)}, strides ${fmtShape(a.strides)}, offset ${a.offset}) is out of bounds for a tensor of ${n} elements`,
+        );
+      }
+      return [...a.shape];
+    },
+    dtype: (d) => d[0],
+    view: (l, a) => {
+      const contiguous = contiguousStrides(l.shape).every((s, i) => l.shape[i] === 1 || s === l.strides[i]);
+      return contiguous ? { shape: [...a.shape], strides: [...a.strides], offset: l.offset + a.offset } : null;
+    },
+    saves: { inputs: [], out: false },
+    grad: (g, c) => [g.stridedScatter(c.inputShapes[0], c.attrs)],
+  } satisfies ViewRow<StridedLayout>,
 };
 
-export interface SliceScatterAttrs extends SliceAttrs {
-  /** The full output shape; the input fills the slice, the rest is zero. */
+export interface StridedScatterAttrs {
+  /** The full output shape; the input fills `layout`, the rest is zero. */
   readonly outShape: readonly number[];
+  /** Where the input goes, relative to a contiguous `outShape`. */
+  readonly layout: StridedLayout;
 }
 
 export interface CatAttrs {
@@ -255,13 +291,18 @@ export function padShape(shape: readonly number[], pad: readonly number[]): numb
 }
 
 export const STRUCTURE = {
-  sliceScatter: {
-    kind: 'sliceScatter',
-    shape: (_s, a: SliceScatterAttrs) => [...a.outShape],
+  stridedScatter: {
+    kind: 'stridedScatter',
+    shape: (s, a: StridedScatterAttrs) => {
+      if (!sameShape(s[0], a.layout.shape)) {
+        throw new RangeError(`strided_scatter: source shape ${fmtShape(s[0])} does not match the layout ${fmtShape(a.layout.shape)}`);
+      }
+      return [...a.outShape];
+    },
     dtype: (d) => d[0],
     saves: { inputs: [], out: false },
-    grad: (g, c) => [g.slice(c.attrs.dim, c.attrs.start, c.attrs.end, c.attrs.step)],
-  } satisfies OpRow<SliceScatterAttrs>,
+    grad: (g, c) => [g.asStrided(c.attrs.layout)],
+  } satisfies OpRow<StridedScatterAttrs>,
   cat: {
     kind: 'cat',
     shape: (s, a: CatAttrs) => catShape(s, a.dim),
