@@ -9,21 +9,7 @@ export interface Layout {
   readonly strides: number[][];
 }
 
-export function numelOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const s of shape) n *= s;
-  return n;
-}
-
-export function contiguous(shape: readonly number[]): number[] {
-  const st = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    st[i] = acc;
-    acc *= shape[i];
-  }
-  return st;
-}
+export { contiguousStrides as contiguous, numel as numelOf } from '@kindling/ops';
 
 /**
  * Drops size-1 dims and merges neighbours that every operand walks as one (outer stride ==

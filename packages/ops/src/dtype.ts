@@ -105,17 +105,19 @@ export function resultDType(parts: readonly Participant[], defaultFloat: DType =
   return out ?? defaultFloat;
 }
 
-/** float32 -> IEEE half bits (round to nearest even). */
+// one shared scratch word: toHalfBits runs per element in conversions, so it must not allocate
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** number -> IEEE half bits via float32 (round to nearest even). */
 export function toHalfBits(v: number): number {
-  const f = new Float32Array(1);
-  const u = new Uint32Array(f.buffer);
-  f[0] = v;
-  const x = u[0];
+  f32[0] = v;
+  const x = u32[0];
   const sign = (x >>> 16) & 0x8000;
   const exp = (x >>> 23) & 0xff;
   let mant = x & 0x7fffff;
   if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  let e = exp - 127 + 15;
+  const e = exp - 127 + 15;
   if (e >= 0x1f) return sign | 0x7c00;
   if (e <= 0) {
     if (e < -10) return sign;
@@ -130,7 +132,6 @@ export function toHalfBits(v: number): number {
   let half = (e << 10) | (mant >>> 13);
   const rem = mant & 0x1fff;
   if (rem > 0x1000 || (rem === 0x1000 && half & 1)) half++;
-  e = half >>> 10;
   return sign | half;
 }
 
