@@ -33,6 +33,7 @@ export function normDim(dim: number, ndim: number, op = ''): number {
 
 /** Broadcast two or more shapes (numpy rules), or throw naming the op and the shapes. */
 export function broadcastShapes(op: string, ...shapes: (readonly number[])[]): number[] {
+  if (shapes.length === 2 && sameShape(shapes[0], shapes[1])) return [...shapes[0]];
   const nd = Math.max(0, ...shapes.map((s) => s.length));
   const out = new Array<number>(nd).fill(1);
   for (const s of shapes) {

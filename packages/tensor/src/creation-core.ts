@@ -25,7 +25,7 @@ export function fromTypedArray(data: TypedArray, shape: readonly number[], dtype
     typed.set(data as ArrayLike<number>);
   }
   const storage = new Storage(backend, backend.upload(dtype, typed), dtype, n);
-  return new Tensor(storage, shape, contiguousStrides(shape), 0, dtype);
+  return new Tensor(storage, [...shape], contiguousStrides(shape), 0, dtype);
 }
 
 const scalarCache = new Map<string, Tensor>();

@@ -109,7 +109,7 @@ export function full(shape: readonly number[], value: number | boolean, opts: Te
   const dtype =
     opts.dtype ?? (typeof value === 'boolean' ? 'bool' : Number.isInteger(value) && Math.abs(value) <= 2147483647 ? 'int32' : 'float32');
   const backend = getBackend(opts.device ?? 'cpu');
-  const t = allocTensor(backend, shape, dtype);
+  const t = allocTensor(backend, [...shape], dtype);
   runKernel(backend, 'fill', [t], [], { value: Number(value) });
   return finish(t, opts);
 }

@@ -58,8 +58,9 @@ export class Tensor {
 
   constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, dtype: DType) {
     this._storage = storage;
-    this.shape = Object.freeze([...shape]);
-    this.strides = Object.freeze([...strides]);
+    // callers hand over fresh arrays (user-supplied shapes are copied at the API boundary)
+    this.shape = shape;
+    this.strides = strides;
     this.offset = offset;
     this.dtype = dtype;
     storage.retain();

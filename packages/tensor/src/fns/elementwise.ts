@@ -8,6 +8,8 @@ export function unaryOp(op: UnaryOp, x: Tensor, params?: readonly number[]): Ten
 }
 
 export function binaryOp(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
+  // the common case, two tensors of one dtype, needs no promotion
+  if (typeof a === 'object' && typeof b === 'object' && a.dtype === b.dtype) return dispatch(op, [a as Tensor, b as Tensor], {});
   const [x, y] = operands([a, b]);
   return dispatch(op, [x, y], {});
 }
