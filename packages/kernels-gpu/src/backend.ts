@@ -1,14 +1,6 @@
-import {
-  type Backend,
-  type DType,
-  type KernelAttrs,
-  type KernelName,
-  type MemoryStats,
-  type TypedArray,
-  type View,
-} from '@kindling/ops';
+import type { Backend, DType, KernelAttrs, KernelName, MemoryStats, TypedArray, View } from '@kindling/ops';
 import { fromStorage, type GpuBuffer, type GpuView, storageBytesPerElement, toStorage } from './buffer.js';
-import { type GpuContext, type GpuKernel } from './kernels/context.js';
+import type { GpuContext, GpuKernel } from './kernels/context.js';
 import { KERNELS } from './kernels/index.js';
 import { contiguous, isContiguous, numelOf } from './layout.js';
 import { ERROR_CODES, Runtime } from './runtime.js';
@@ -98,7 +90,9 @@ const LIMITS_WANTED = [
   'maxComputeWorkgroupsPerDimension',
 ] as const;
 
-async function requestDevice(options: WebGPUBackendOptions): Promise<{ device: GPUDevice; level: string; info: string; own: boolean; gpu: GPU | null }> {
+async function requestDevice(
+  options: WebGPUBackendOptions,
+): Promise<{ device: GPUDevice; level: string; info: string; own: boolean; gpu: GPU | null }> {
   if (options.device) {
     const d = options.device;
     const level = d.features.has('core-features-and-limits') ? 'core' : 'compatibility';
@@ -111,7 +105,10 @@ async function requestDevice(options: WebGPUBackendOptions): Promise<{ device: G
   let adapter: GPUAdapter | null = null;
   let level: string = first;
   for (const l of levels) {
-    adapter = await gpu.requestAdapter({ featureLevel: l, powerPreference: options.powerPreference } as GPURequestAdapterOptions);
+    adapter = await gpu.requestAdapter({
+      featureLevel: l,
+      powerPreference: options.powerPreference,
+    } as GPURequestAdapterOptions);
     if (adapter) {
       level = l;
       break;
@@ -139,7 +136,9 @@ async function requestDevice(options: WebGPUBackendOptions): Promise<{ device: G
 
 function describe(info: GPUAdapterInfo | undefined): string {
   if (!info) return 'unknown adapter';
-  const parts = [info.vendor, info.architecture, info.device, info.description].filter((s) => s && s.length > 0);
+  const parts = [info.vendor, info.architecture, info.device, info.description].filter(
+    (s) => s && s.length > 0,
+  );
   return parts.length > 0 ? [...new Set(parts)].join(' ') : 'unknown adapter';
 }
 
@@ -167,7 +166,8 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
   void gpu;
 
   const checkDType = (what: string, dtype: DType) => {
-    if (dtype === 'float64') throw new TypeError(`webgpu does not support float64; convert with .float() first (${what})`);
+    if (dtype === 'float64')
+      throw new TypeError(`webgpu does not support float64; convert with .float() first (${what})`);
   };
 
   const backend: WebGPUBackend = {
@@ -181,21 +181,25 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
     get isLost() {
       return rt.lost !== null;
     },
-    supportsDType: (dtype: DType) => dtype === 'float32' || dtype === 'int32' || dtype === 'bool' || (dtype === 'float16' && f16),
+    supportsDType: (dtype: DType) =>
+      dtype === 'float32' || dtype === 'int32' || dtype === 'bool' || (dtype === 'float16' && f16),
     alloc(dtype, numel) {
       checkDType('alloc', dtype);
       rt.check('alloc');
-      if (!Number.isInteger(numel) || numel < 0) throw new RangeError(`webgpu alloc: invalid element count ${numel}`);
+      if (!Number.isInteger(numel) || numel < 0)
+        throw new RangeError(`webgpu alloc: invalid element count ${numel}`);
       return rt.alloc(dtype, numel);
     },
     upload(dtype, data) {
       checkDType('upload', dtype);
       rt.check('upload');
-      if (!ArrayBuffer.isView(data)) throw new TypeError(`webgpu upload: expected a typed array, got ${String(data)}`);
+      if (!ArrayBuffer.isView(data))
+        throw new TypeError(`webgpu upload: expected a typed array, got ${String(data)}`);
       const buf = rt.alloc(dtype, data.length);
       if (data.length > 0) rt.write(buf, toStorage(dtype, data));
       // kept for synchronous index checks in gather/scatter until a kernel writes the buffer
-      if (dtype === 'int32' && data.length <= 1 << 22) buf.host = data instanceof Int32Array ? data.slice() : Int32Array.from(data);
+      if (dtype === 'int32' && data.length <= 1 << 22)
+        buf.host = data instanceof Int32Array ? data.slice() : Int32Array.from(data);
       return buf;
     },
     async read(view: View<GpuBuffer>): Promise<TypedArray> {
@@ -209,7 +213,20 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
       let temp: GpuBuffer | null = null;
       if (!isContiguous(view.shape, view.strides) || (offset * esz) % 4 !== 0) {
         temp = rt.alloc(view.dtype, n);
-        KERNELS.copy(ctx, [{ buffer: temp, dtype: view.dtype, shape: view.shape, strides: contiguous(view.shape), offset: 0 }], [view], {});
+        KERNELS.copy(
+          ctx,
+          [
+            {
+              buffer: temp,
+              dtype: view.dtype,
+              shape: view.shape,
+              strides: contiguous(view.shape),
+              offset: 0,
+            },
+          ],
+          [view],
+          {},
+        );
         src = temp;
         offset = 0;
       }
@@ -232,13 +249,21 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
       return fromStorage(view.dtype, result.data, n);
     },
     readSync() {
-      throw new Error('webgpu: synchronous reads are not possible; use await backend.read(view) (tensor.data())');
+      throw new Error(
+        'webgpu: synchronous reads are not possible; use await backend.read(view) (tensor.data())',
+      );
     },
     free(buffer) {
       if (!buffer || buffer.freed) return;
-      rt.pool.free(buffer);
+      if (rt.destroyed || rt.lost) buffer.freed = true;
+      else rt.pool.free(buffer);
     },
-    run<K extends KernelName>(kernel: K, outputs: readonly GpuView[], inputs: readonly GpuView[], attrs: KernelAttrs[K]) {
+    run<K extends KernelName>(
+      kernel: K,
+      outputs: readonly GpuView[],
+      inputs: readonly GpuView[],
+      attrs: KernelAttrs[K],
+    ) {
       const fn = KERNELS[kernel] as GpuKernel<K> | undefined;
       if (!fn) throw new RangeError(`webgpu: unknown kernel '${kernel}'`);
       rt.check(kernel);

@@ -1,4 +1,11 @@
-import { type DType, fromHalfBits, type MemoryStats, type TypedArray, toHalfBits, type View } from '@kindling/ops';
+import {
+  type DType,
+  fromHalfBits,
+  type MemoryStats,
+  type TypedArray,
+  toHalfBits,
+  type View,
+} from '@kindling/ops';
 
 /** GPUBufferUsage / GPUMapMode bits (numeric, so no WebGPU globals are needed in Node). */
 export const USAGE = {

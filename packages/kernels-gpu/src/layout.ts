@@ -77,7 +77,11 @@ export function withDim(shape: readonly number[], d: number, size: number): numb
 }
 
 /** The lowest and one past the highest element a view touches (for bounds checks). */
-export function extentOf(v: { shape: readonly number[]; strides: readonly number[]; offset: number }): [number, number] {
+export function extentOf(v: {
+  shape: readonly number[];
+  strides: readonly number[];
+  offset: number;
+}): [number, number] {
   let lo = v.offset;
   let hi = v.offset;
   for (let d = 0; d < v.shape.length; d++) {

@@ -72,7 +72,8 @@ export class Runtime {
     this.maxPerDim = device.limits.maxComputeWorkgroupsPerDimension;
     this.uniformAlign = device.limits.minUniformBufferOffsetAlignment;
     this.pool = new BufferPool(
-      (capacity) => this.createBuffer(capacity, USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST, 'kindling storage'),
+      (capacity) =>
+        this.createBuffer(capacity, USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST, 'kindling storage'),
       (b) => this.destroyLater(b),
       options.poolBytes,
     );
@@ -83,8 +84,20 @@ export class Runtime {
       label: 'kindling staging arena',
     });
     const errBytes = ERROR_WORDS * 4;
-    const errGpu = device.createBuffer({ size: errBytes, usage: USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST, label: 'kindling index errors' });
-    this.errors = { gpu: errGpu, dtype: 'int32', numel: ERROR_WORDS, capacity: errBytes, bytes: errBytes, host: null, freed: false };
+    const errGpu = device.createBuffer({
+      size: errBytes,
+      usage: USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST,
+      label: 'kindling index errors',
+    });
+    this.errors = {
+      gpu: errGpu,
+      dtype: 'int32',
+      numel: ERROR_WORDS,
+      capacity: errBytes,
+      bytes: errBytes,
+      host: null,
+      freed: false,
+    };
     device.queue.writeBuffer(errGpu, 0, new Int32Array(ERROR_WORDS));
     device.lost.then((info) => {
       if (this.destroyed) return;
@@ -100,15 +113,21 @@ export class Runtime {
 
   /** Throws if the device is lost or the backend destroyed. */
   check(what: string): void {
-    if (this.lost) throw new Error(`webgpu ${what}: ${this.lost.message}; the backend cannot be used any more`);
+    if (this.lost)
+      throw new Error(`webgpu ${what}: ${this.lost.message}; the backend cannot be used any more`);
     if (this.destroyed) throw new Error(`webgpu ${what}: the backend was destroyed`);
   }
 
   private createBuffer(size: number, usage: number, label: string): GPUBuffer {
     const limits = this.device.limits;
-    if (size > limits.maxBufferSize || ((usage & USAGE.STORAGE) !== 0 && size > limits.maxStorageBufferBindingSize)) {
+    if (
+      size > limits.maxBufferSize ||
+      ((usage & USAGE.STORAGE) !== 0 && size > limits.maxStorageBufferBindingSize)
+    ) {
       const max = Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize);
-      throw new RangeError(`webgpu: cannot allocate ${size} bytes: the device allows buffers of at most ${max} bytes`);
+      throw new RangeError(
+        `webgpu: cannot allocate ${size} bytes: the device allows buffers of at most ${max} bytes`,
+      );
     }
     return this.scoped(`alloc of ${size} bytes`, () => this.device.createBuffer({ size, usage, label }));
   }
@@ -162,7 +181,11 @@ export class Runtime {
     if (!layout) {
       const entries: GPUBindGroupLayoutEntry[] = [{ binding: 0, visibility: 4, buffer: { type: 'uniform' } }];
       storage.forEach((s, j) => {
-        entries.push({ binding: j + 1, visibility: 4, buffer: { type: s.write ? 'storage' : 'read-only-storage' } });
+        entries.push({
+          binding: j + 1,
+          visibility: 4,
+          buffer: { type: s.write ? 'storage' : 'read-only-storage' },
+        });
       });
       layout = this.device.createBindGroupLayout({ entries, label: `kindling ${sig}` });
       this.layouts.set(sig, layout);
@@ -217,7 +240,8 @@ export class Runtime {
   grid(n: number): [number, number, number] {
     if (n <= this.maxPerDim) return [n, 1, 1];
     const y = Math.ceil(n / this.maxPerDim);
-    if (y > this.maxPerDim) throw new RangeError(`webgpu: ${n} workgroups exceed the device's dispatch limits`);
+    if (y > this.maxPerDim)
+      throw new RangeError(`webgpu: ${n} workgroups exceed the device's dispatch limits`);
     return [this.maxPerDim, y, 1];
   }
 
@@ -230,11 +254,13 @@ export class Runtime {
     const off = this.stage(new Uint8Array(data.buffer as ArrayBuffer), this.uniformAlign);
     const pass = this.computePass();
     this.scoped(`kernel ${spec.kernel}`, () => {
-      const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: this.arenaGpu, offset: off, size: data.byteLength } }];
+      const entries: GPUBindGroupEntry[] = [
+        { binding: 0, resource: { buffer: this.arenaGpu, offset: off, size: data.byteLength } },
+      ];
       spec.program.storage().forEach((s, j) => {
         entries.push({ binding: j + 1, resource: { buffer: s.buffer.gpu } });
       });
-      const group = this.device.createBindGroup({ layout, entries });
+      const group = this.device.createBindGroup({ layout, entries, label: spec.kernel });
       pass.setPipeline(pipeline);
       pass.setBindGroup(0, group);
       pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
@@ -275,7 +301,8 @@ export class Runtime {
     this.batch = [];
     const names = summarize(kernels);
     this.scoped(`batch of ${kernels.length} kernel${kernels.length === 1 ? '' : 's'} (${names})`, () => {
-      if (this.arenaUsed > 0) this.device.queue.writeBuffer(this.arenaGpu, 0, this.arena, 0, align(this.arenaUsed, 4));
+      if (this.arenaUsed > 0)
+        this.device.queue.writeBuffer(this.arenaGpu, 0, this.arena, 0, align(this.arenaUsed, 4));
       this.device.queue.submit([encoder.finish()]);
     });
     this.arenaUsed = 0;
@@ -294,7 +321,11 @@ export class Runtime {
    * Copies `bytes` bytes of `src` from `srcOffset` (both multiples of 4) to the host, together
    * with the index-error record, after everything recorded so far.
    */
-  async readBytes(src: GPUBuffer, srcOffset: number, bytes: number): Promise<{ data: ArrayBuffer; errors: Int32Array }> {
+  async readBytes(
+    src: GPUBuffer,
+    srcOffset: number,
+    bytes: number,
+  ): Promise<{ data: ArrayBuffer; errors: Int32Array }> {
     this.check('read');
     const errBytes = ERROR_WORDS * 4;
     const size = align(bytes + errBytes, 256);
@@ -316,7 +347,8 @@ export class Runtime {
     } catch (e) {
       // a destroyed or lost device rejects the mapping before `lost` settles: give it a moment
       if (!this.lost) await Promise.race([this.device.lost, new Promise((r) => setTimeout(r, 200))]);
-      if (this.lost) throw new Error(`webgpu read: ${this.lost.message}; pending reads were rejected`, { cause: e });
+      if (this.lost)
+        throw new Error(`webgpu read: ${this.lost.message}; pending reads were rejected`, { cause: e });
       await this.settle();
       throw new Error(`webgpu read: mapping the result failed: ${(e as Error).message}`, { cause: e });
     } finally {

@@ -6,7 +6,13 @@ import { probeWebGPU, suiteTitle } from './helpers.js';
 const probe = await probeWebGPU();
 let gpu: WebGPUBackend;
 
-const view = (buffer: GpuBuffer, dtype: DType, shape: number[], strides?: number[], offset = 0): View<GpuBuffer> => {
+const view = (
+  buffer: GpuBuffer,
+  dtype: DType,
+  shape: number[],
+  strides?: number[],
+  offset = 0,
+): View<GpuBuffer> => {
   const st = strides ?? shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1));
   return { buffer, dtype, shape, strides: st, offset };
 };
@@ -29,8 +35,12 @@ describe.skipIf(!probe.backend)(suiteTitle('webgpu backend', probe), () => {
   });
 
   it('float64 is refused with a clear error', () => {
-    expect(() => gpu.alloc('float64', 3)).toThrow('webgpu does not support float64; convert with .float() first');
-    expect(() => gpu.upload('float64', new Float64Array(3))).toThrow('webgpu does not support float64; convert with .float() first');
+    expect(() => gpu.alloc('float64', 3)).toThrow(
+      'webgpu does not support float64; convert with .float() first',
+    );
+    expect(() => gpu.upload('float64', new Float64Array(3))).toThrow(
+      'webgpu does not support float64; convert with .float() first',
+    );
   });
 
   it('uploads convert like the cpu backend and read back row-major', async () => {
@@ -46,7 +56,15 @@ describe.skipIf(!probe.backend)(suiteTitle('webgpu backend', probe), () => {
       const b = gpu.upload(dt, data as never);
       const got = await gpu.read(view(b, dt, [want.length]));
       expect([...got], `${dt} from ${(data.constructor as { name: string }).name}`).toEqual(want);
-      expect(got.constructor.name).toBe({ float32: 'Float32Array', int32: 'Int32Array', bool: 'Uint8Array', float16: 'Uint16Array', float64: '' }[dt]);
+      expect(got.constructor.name).toBe(
+        {
+          float32: 'Float32Array',
+          int32: 'Int32Array',
+          bool: 'Uint8Array',
+          float16: 'Uint16Array',
+          float64: '',
+        }[dt],
+      );
       gpu.free(b);
     }
     expect(() => gpu.upload('float32', [1, 2] as unknown as Float32Array)).toThrow(TypeError);
@@ -80,7 +98,9 @@ describe.skipIf(!probe.backend)(suiteTitle('webgpu backend', probe), () => {
     expect(s2.bytesCached).toBeGreaterThan(before.bytesCached);
     const b = be.alloc('int32', 990); // same size class: reuses the cached buffer
     expect(b.gpu).toBe(a.gpu);
-    expect(be.memoryStats().bytesCached).toBe(before.bytesCached + (s2.bytesCached - before.bytesCached) - b.capacity);
+    expect(be.memoryStats().bytesCached).toBe(
+      before.bytesCached + (s2.bytesCached - before.bytesCached) - b.capacity,
+    );
     be.free(b);
     expect(() => be.run('fill', [view(b, 'int32', [3])], [], { value: 1 })).toThrow(/after free/);
   });
@@ -90,8 +110,15 @@ describe.skipIf(!probe.backend)(suiteTitle('webgpu backend', probe), () => {
     const out = gpu.alloc('float32', 64);
     gpu.run('unary', [view(out, 'float32', [64])], [view(x, 'float32', [64])], { op: 'sqrt', params: [] });
     const n = gpu.pipelineCount();
-    for (const len of [1, 7, 33, 64]) gpu.run('unary', [view(out, 'float32', [len])], [view(x, 'float32', [len])], { op: 'sqrt', params: [] });
-    gpu.run('unary', [view(out, 'float32', [4, 8], [1, 4])], [view(x, 'float32', [4, 8], [8, 1])], { op: 'sqrt', params: [] });
+    for (const len of [1, 7, 33, 64])
+      gpu.run('unary', [view(out, 'float32', [len])], [view(x, 'float32', [len])], {
+        op: 'sqrt',
+        params: [],
+      });
+    gpu.run('unary', [view(out, 'float32', [4, 8], [1, 4])], [view(x, 'float32', [4, 8], [8, 1])], {
+      op: 'sqrt',
+      params: [],
+    });
     expect(gpu.pipelineCount()).toBe(n + 1); // the 2-d layout is one more class
     await gpu.read(view(out, 'float32', [64]));
     gpu.free(x);
@@ -101,12 +128,17 @@ describe.skipIf(!probe.backend)(suiteTitle('webgpu backend', probe), () => {
   it('batches many dispatches and submits on read (or every maxBatch)', async () => {
     const x = gpu.upload('float32', new Float32Array([0]));
     const one = gpu.upload('float32', new Float32Array([1]));
-    for (let i = 0; i < 1000; i++) gpu.run('binary', [view(x, 'float32', [1])], [view(x, 'float32', [1]), view(one, 'float32', [1])], { op: 'add' });
+    for (let i = 0; i < 1000; i++)
+      gpu.run('binary', [view(x, 'float32', [1])], [view(x, 'float32', [1]), view(one, 'float32', [1])], {
+        op: 'add',
+      });
     expect([...(await gpu.read(view(x, 'float32', [1])))]).toEqual([1000]);
     // uploads interleaved with kernels keep their order (a reused buffer is not overwritten early)
     const y = gpu.alloc('float32', 1);
     gpu.run('fill', [view(y, 'float32', [1])], [], { value: 5 });
-    gpu.run('binary', [view(x, 'float32', [1])], [view(y, 'float32', [1]), view(one, 'float32', [1])], { op: 'add' });
+    gpu.run('binary', [view(x, 'float32', [1])], [view(y, 'float32', [1]), view(one, 'float32', [1])], {
+      op: 'add',
+    });
     gpu.free(y);
     const z = gpu.upload('float32', new Float32Array([100]));
     expect(z.gpu).toBe(y.gpu);
@@ -127,7 +159,14 @@ describe.skipIf(!probe.backend)(suiteTitle('webgpu backend', probe), () => {
   it('unknown kernels and bad shapes throw synchronously', () => {
     const b = gpu.alloc('float32', 4);
     expect(() => gpu.run('nope' as never, [], [], {} as never)).toThrow("webgpu: unknown kernel 'nope'");
-    expect(() => gpu.run('matmul', [view(b, 'float32', [2, 2])], [view(b, 'float32', [2, 3]), view(b, 'float32', [2, 2])], {})).toThrow(/matmul/);
+    expect(() =>
+      gpu.run(
+        'matmul',
+        [view(b, 'float32', [2, 2])],
+        [view(b, 'float32', [2, 3]), view(b, 'float32', [2, 2])],
+        {},
+      ),
+    ).toThrow(/matmul/);
     expect(() => gpu.alloc('float32', 2 ** 40)).toThrow(/cannot allocate/);
     gpu.free(b);
   });
@@ -155,7 +194,10 @@ describe.skipIf(!probe.backend)(suiteTitle('webgpu backend lifetime', probe), ()
     const be = await createWebGPUBackend({ device });
     expect(be.gpuDevice).toBe(device);
     const b = be.upload('float32', new Float32Array(1 << 16).fill(2));
-    be.run('unary', [view(b, 'float32', [1 << 16])], [view(b, 'float32', [1 << 16])], { op: 'exp', params: [] });
+    be.run('unary', [view(b, 'float32', [1 << 16])], [view(b, 'float32', [1 << 16])], {
+      op: 'exp',
+      params: [],
+    });
     const pending = be.read(view(b, 'float32', [1 << 16]));
     device.destroy();
     await expect(pending).rejects.toThrow(/device lost/);

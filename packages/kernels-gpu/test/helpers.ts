@@ -1,5 +1,15 @@
 import { cpuBackend } from '@kindling/kernels-cpu';
-import { arrayTypeFor, type Backend, type DType, fromHalfBits, type KernelAttrs, type KernelName, type TypedArray, type View } from '@kindling/ops';
+import {
+  arrayTypeFor,
+  type Backend,
+  type DType,
+  fromHalfBits,
+  type KernelAttrs,
+  type KernelName,
+  type TypedArray,
+  toHalfBits,
+  type View,
+} from '@kindling/ops';
 import { expect } from 'vitest';
 import { createWebGPUBackend, type WebGPUBackend } from '../src/index.js';
 
@@ -21,14 +31,17 @@ export async function probeWebGPU(): Promise<Probe> {
     return { backend, reason: '' };
   } catch (e) {
     const reason = (e as Error).message;
-    if (process.env.KINDLING_REQUIRE_WEBGPU === '1') throw new Error(`KINDLING_REQUIRE_WEBGPU=1 but: ${reason}`);
+    if (process.env.KINDLING_REQUIRE_WEBGPU === '1')
+      throw new Error(`KINDLING_REQUIRE_WEBGPU=1 but: ${reason}`);
     console.warn(`webgpu tests skipped: ${reason}`);
     return { backend: null, reason };
   }
 }
 
 export function suiteTitle(name: string, probe: Probe): string {
-  return probe.backend ? `${name} [${probe.backend.name}]` : `${name} (skipped: no WebGPU adapter: ${probe.reason.slice(0, 120)})`;
+  return probe.backend
+    ? `${name} [${probe.backend.name}]`
+    : `${name} (skipped: no WebGPU adapter: ${probe.reason.slice(0, 120)})`;
 }
 
 /** mulberry32 */
@@ -49,8 +62,14 @@ export const gens = {
     const u = Math.max(r(), 1e-12);
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r());
   }) as Gen,
-  uniform: (lo: number, hi: number): Gen => (r) => lo + (hi - lo) * r(),
-  int: (lo: number, hi: number): Gen => (r) => lo + Math.floor((hi - lo + 1) * r()),
+  uniform:
+    (lo: number, hi: number): Gen =>
+    (r) =>
+      lo + (hi - lo) * r(),
+  int:
+    (lo: number, hi: number): Gen =>
+    (r) =>
+      lo + Math.floor((hi - lo + 1) * r()),
   bool: ((r) => (r() < 0.5 ? 0 : 1)) as Gen,
 };
 
@@ -142,7 +161,13 @@ function asNumbers(dtype: DType, a: TypedArray): number[] {
 }
 
 /** Elementwise comparison with NaN == NaN, exact for int32/bool, rtol/atol for floats. */
-export function expectClose(dtype: DType, got: TypedArray, want: TypedArray, tol: Tolerance = {}, what = ''): void {
+export function expectClose(
+  dtype: DType,
+  got: TypedArray,
+  want: TypedArray,
+  tol: Tolerance = {},
+  what = '',
+): void {
   const g = asNumbers(dtype, got);
   const w = asNumbers(dtype, want);
   expect(g.length, `${what}: length`).toBe(w.length);
@@ -208,5 +233,56 @@ export async function compare<K extends KernelName>(
   opts: Tolerance & { seed?: number; what?: string } = {},
 ): Promise<void> {
   const { gpu: g, cpu: c } = await runBoth(gpu, kernel, attrs, outs, ins, opts.seed ?? 1);
-  g.forEach((x, i) => expectClose(outs[i].dtype, x, c[i], opts, opts.what ?? `${kernel} ${JSON.stringify(attrs)} output ${i}`));
+  g.forEach((x, i) => {
+    expectClose(outs[i].dtype, x, c[i], opts, opts.what ?? `${kernel} ${JSON.stringify(attrs)} output ${i}`);
+  });
+}
+
+/**
+ * float16 views: every float32 spec is built with half-representable values; the GPU runs on
+ * float16 copies (same strides and offsets), the CPU on the float32 ones; the GPU's halves must
+ * match the CPU's float32 results rounded to half.
+ */
+export async function compareHalf<K extends KernelName>(
+  gpu: Backend,
+  kernel: K,
+  attrs: KernelAttrs[K],
+  outs: readonly Spec[],
+  ins: readonly Spec[],
+  opts: Tolerance & { seed?: number; what?: string } = {},
+): Promise<void> {
+  const cpu = cpuBackend as Backend;
+  const r = rng(opts.seed ?? 5);
+  const half = (v: number) => fromHalfBits(toHalfBits(v));
+  const mkSpec = (s: Spec): Spec =>
+    s.dtype === 'float32' ? { ...s, gen: (rr, i) => half((s.gen ?? gens.normal)(rr, i)) } : s;
+  const builtOut = outs.map((s) => build(mkSpec(s), r));
+  const builtIn = ins.map((s) => build(mkSpec(s), r));
+  const toGpu = (x: Built): View => {
+    if (x.view.dtype !== 'float32') return { ...x.view, buffer: gpu.upload(x.view.dtype, x.data) } as View;
+    const bits = Uint16Array.from(x.data as Float32Array, (v) => toHalfBits(v));
+    return { ...x.view, dtype: 'float16', buffer: gpu.upload('float16', bits) } as View;
+  };
+  const toCpu = (x: Built): View => ({ ...x.view, buffer: cpu.upload(x.view.dtype, x.data) }) as View;
+  const gOut = builtOut.map(toGpu);
+  const gIn = builtIn.map(toGpu);
+  const cOut = builtOut.map(toCpu);
+  const cIn = builtIn.map(toCpu);
+  cpu.run(kernel, cOut, cIn, attrs);
+  gpu.run(kernel, gOut, gIn, attrs);
+  for (let i = 0; i < gOut.length; i++) {
+    const n = builtOut[i].data.length;
+    const g = await gpu.read({ ...gOut[i], shape: [n], strides: [1], offset: 0 });
+    const c = cpu.readSync({ ...cOut[i], shape: [n], strides: [1], offset: 0 });
+    const want = gOut[i].dtype === 'float16' ? Uint16Array.from(c as Float32Array, (v) => toHalfBits(v)) : c;
+    expectClose(
+      gOut[i].dtype,
+      g,
+      want,
+      { rtol: opts.rtol ?? 2e-3, atol: opts.atol ?? 1e-3 },
+      opts.what ?? `${kernel} float16 output ${i}`,
+    );
+  }
+  for (const v of [...gOut, ...gIn]) gpu.free(v.buffer);
+  for (const v of [...cOut, ...cIn]) cpu.free(v.buffer);
 }

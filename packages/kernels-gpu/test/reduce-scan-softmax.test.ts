@@ -6,7 +6,8 @@ import { compare, gens, probeWebGPU, suiteTitle } from './helpers.js';
 const probe = await probeWebGPU();
 let gpu: WebGPUBackend;
 
-const keep = (shape: readonly number[], dims: readonly number[]) => shape.map((s, d) => (dims.includes(d) ? 1 : s));
+const keep = (shape: readonly number[], dims: readonly number[]) =>
+  shape.map((s, d) => (dims.includes(d) ? 1 : s));
 
 describe.skipIf(!probe.backend)(suiteTitle('webgpu reduce, scan, softmax', probe), () => {
   beforeAll(() => {
@@ -18,11 +19,20 @@ describe.skipIf(!probe.backend)(suiteTitle('webgpu reduce, scan, softmax', probe
   // short reductions run one per invocation, long ones one per workgroup
   const cases: [number[], number[]][] = [
     [[4, 5, 6], [1]],
-    [[4, 5, 6], [0, 2]],
-    [[4, 5, 6], [0, 1, 2]],
+    [
+      [4, 5, 6],
+      [0, 2],
+    ],
+    [
+      [4, 5, 6],
+      [0, 1, 2],
+    ],
     [[3, 300], [1]],
     [[700, 3], [0]],
-    [[2, 40, 30], [1, 2]],
+    [
+      [2, 40, 30],
+      [1, 2],
+    ],
     [[6], [0]],
     [[5, 7], []],
   ];
@@ -34,11 +44,18 @@ describe.skipIf(!probe.backend)(suiteTitle('webgpu reduce, scan, softmax', probe
         const out: DType = op === 'argmax' || op === 'argmin' ? 'int32' : 'float32';
         // prod of many values: keep them near 1 so the product stays finite
         const gen = op === 'prod' ? gens.uniform(0.9, 1.1) : undefined;
-        await compare(gpu, 'reduce', { op, dims }, [{ shape: keep(shape, dims), dtype: out }], [{ shape, dtype: 'float32', gen }], {
-          what: `${op} [${shape}] over [${dims}]`,
-          rtol: 1e-4,
-          atol: 1e-4,
-        });
+        await compare(
+          gpu,
+          'reduce',
+          { op, dims },
+          [{ shape: keep(shape, dims), dtype: out }],
+          [{ shape, dtype: 'float32', gen }],
+          {
+            what: `${op} [${shape}] over [${dims}]`,
+            rtol: 1e-4,
+            atol: 1e-4,
+          },
+        );
       }
     });
   }
@@ -48,12 +65,26 @@ describe.skipIf(!probe.backend)(suiteTitle('webgpu reduce, scan, softmax', probe
       for (const [shape, dims] of cases.slice(0, 6)) {
         const out: DType = op === 'argmax' || op === 'argmin' ? 'int32' : 'int32';
         const gen = op === 'prod' ? gens.int(-2, 2) : gens.int(-1000, 1000);
-        await compare(gpu, 'reduce', { op, dims }, [{ shape: keep(shape, dims), dtype: out }], [{ shape, dtype: 'int32', gen }], {
-          what: `${op} int32 [${shape}] over [${dims}]`,
-        });
+        await compare(
+          gpu,
+          'reduce',
+          { op, dims },
+          [{ shape: keep(shape, dims), dtype: out }],
+          [{ shape, dtype: 'int32', gen }],
+          {
+            what: `${op} int32 [${shape}] over [${dims}]`,
+          },
+        );
       }
       const outB: DType = op === 'argmax' || op === 'argmin' ? 'int32' : 'bool';
-      await compare(gpu, 'reduce', { op, dims: [1] }, [{ shape: [3, 1], dtype: outB }], [{ shape: [3, 50], dtype: 'bool' }], { what: `${op} bool` });
+      await compare(
+        gpu,
+        'reduce',
+        { op, dims: [1] },
+        [{ shape: [3, 1], dtype: outB }],
+        [{ shape: [3, 50], dtype: 'bool' }],
+        { what: `${op} bool` },
+      );
     }
   });
 
@@ -63,21 +94,49 @@ describe.skipIf(!probe.backend)(suiteTitle('webgpu reduce, scan, softmax', probe
       [Number.NaN, 1, Number.NaN, 5, 5, 0],
       [-1, -1, -1, -1, -1, -1],
       [2, 7, Number.NaN, 7, 1, 9],
-      [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, -5, Number.POSITIVE_INFINITY, 1, Number.POSITIVE_INFINITY],
+      [
+        Number.NEGATIVE_INFINITY,
+        Number.NEGATIVE_INFINITY,
+        -5,
+        Number.POSITIVE_INFINITY,
+        1,
+        Number.POSITIVE_INFINITY,
+      ],
     ];
     const values = rows.flat();
     for (const op of ops) {
       const out: DType = op === 'argmax' || op === 'argmin' ? 'int32' : 'float32';
-      await compare(gpu, 'reduce', { op, dims: [1] }, [{ shape: [5, 1], dtype: out }], [{ shape: [5, 6], dtype: 'float32', values }], { what: `${op} edges` });
+      await compare(
+        gpu,
+        'reduce',
+        { op, dims: [1] },
+        [{ shape: [5, 1], dtype: out }],
+        [{ shape: [5, 6], dtype: 'float32', values }],
+        { what: `${op} edges` },
+      );
       // the same rows as long lines (workgroup path): pad each with 100 copies of its first value
       const long = rows.flatMap((r) => [...r, ...new Array(100).fill(r[0])]);
-      await compare(gpu, 'reduce', { op, dims: [1] }, [{ shape: [5, 1], dtype: out }], [{ shape: [5, 106], dtype: 'float32', values: long }], { what: `${op} long edges` });
+      await compare(
+        gpu,
+        'reduce',
+        { op, dims: [1] },
+        [{ shape: [5, 1], dtype: out }],
+        [{ shape: [5, 106], dtype: 'float32', values: long }],
+        { what: `${op} long edges` },
+      );
     }
   });
 
   it('empty reductions give the identity', async () => {
     for (const op of ['sum', 'prod', 'amax', 'amin'] as ReduceOp[]) {
-      await compare(gpu, 'reduce', { op, dims: [1] }, [{ shape: [3, 1], dtype: 'float32' }], [{ shape: [3, 0], dtype: 'float32' }], { what: `${op} empty` });
+      await compare(
+        gpu,
+        'reduce',
+        { op, dims: [1] },
+        [{ shape: [3, 1], dtype: 'float32' }],
+        [{ shape: [3, 0], dtype: 'float32' }],
+        { what: `${op} empty` },
+      );
     }
   });
 
@@ -92,10 +151,24 @@ describe.skipIf(!probe.backend)(suiteTitle('webgpu reduce, scan, softmax', probe
         [[7], 0],
       ] as [number[], number][]) {
         const gen = op === 'cumprod' ? gens.uniform(0.95, 1.05) : undefined;
-        await compare(gpu, 'scan', { op, dim }, [{ shape, dtype: 'float32' }], [{ shape, dtype: 'float32', gen }], { what: `${op} [${shape}] dim ${dim}`, rtol: 1e-4, atol: 2e-4 });
-        await compare(gpu, 'scan', { op, dim }, [{ shape, dtype: 'int32' }], [{ shape, dtype: 'int32', gen: op === 'cumprod' ? gens.int(-1, 2) : gens.int(-100, 100) }], {
-          what: `${op} int32 [${shape}] dim ${dim}`,
-        });
+        await compare(
+          gpu,
+          'scan',
+          { op, dim },
+          [{ shape, dtype: 'float32' }],
+          [{ shape, dtype: 'float32', gen }],
+          { what: `${op} [${shape}] dim ${dim}`, rtol: 1e-4, atol: 2e-4 },
+        );
+        await compare(
+          gpu,
+          'scan',
+          { op, dim },
+          [{ shape, dtype: 'int32' }],
+          [{ shape, dtype: 'int32', gen: op === 'cumprod' ? gens.int(-1, 2) : gens.int(-100, 100) }],
+          {
+            what: `${op} int32 [${shape}] dim ${dim}`,
+          },
+        );
       }
     }
   });
@@ -125,11 +198,18 @@ describe.skipIf(!probe.backend)(suiteTitle('webgpu reduce, scan, softmax', probe
         [[200, 3], 0],
         [[9], 0],
       ] as [number[], number][]) {
-        await compare(gpu, 'softmax', { dim, log }, [{ shape, dtype: 'float32' }], [{ shape, dtype: 'float32', gen: gens.uniform(-6, 6) }], {
-          what: `${log ? 'log_' : ''}softmax [${shape}] dim ${dim}`,
-          rtol: 2e-4,
-          atol: 1e-6,
-        });
+        await compare(
+          gpu,
+          'softmax',
+          { dim, log },
+          [{ shape, dtype: 'float32' }],
+          [{ shape, dtype: 'float32', gen: gens.uniform(-6, 6) }],
+          {
+            what: `${log ? 'log_' : ''}softmax [${shape}] dim ${dim}`,
+            rtol: 2e-4,
+            atol: 1e-6,
+          },
+        );
       }
     }
   });
@@ -137,14 +217,33 @@ describe.skipIf(!probe.backend)(suiteTitle('webgpu reduce, scan, softmax', probe
   it('softmax: NaN poisons its line, all -inf gives NaN, +inf handled like the cpu', async () => {
     const rows = [
       [1, 2, Number.NaN, 4],
-      [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY],
+      [
+        Number.NEGATIVE_INFINITY,
+        Number.NEGATIVE_INFINITY,
+        Number.NEGATIVE_INFINITY,
+        Number.NEGATIVE_INFINITY,
+      ],
       [Number.NEGATIVE_INFINITY, 0, 1, 2],
       [1000, 1000, -1000, 0],
     ];
     for (const log of [false, true]) {
-      await compare(gpu, 'softmax', { dim: 1, log }, [{ shape: [4, 4], dtype: 'float32' }], [{ shape: [4, 4], dtype: 'float32', values: rows.flat() }], { what: 'softmax edges' });
+      await compare(
+        gpu,
+        'softmax',
+        { dim: 1, log },
+        [{ shape: [4, 4], dtype: 'float32' }],
+        [{ shape: [4, 4], dtype: 'float32', values: rows.flat() }],
+        { what: 'softmax edges' },
+      );
       const long = rows.flatMap((r) => [...r, ...new Array(60).fill(r[0])]);
-      await compare(gpu, 'softmax', { dim: 1, log }, [{ shape: [4, 64], dtype: 'float32' }], [{ shape: [4, 64], dtype: 'float32', values: long }], { what: 'softmax long edges' });
+      await compare(
+        gpu,
+        'softmax',
+        { dim: 1, log },
+        [{ shape: [4, 64], dtype: 'float32' }],
+        [{ shape: [4, 64], dtype: 'float32', values: long }],
+        { what: 'softmax long edges' },
+      );
     }
   });
 });

@@ -58,7 +58,9 @@ export function elementwise(
     strideIdx.push(layout.strides[k].map((s) => p.i32(s)));
   });
   const extraIdx = extra(p);
-  const program = new Program(operands.map((o) => ({ name: o.name, buffer: o.view.buffer, dtype: o.view.dtype, write: o.write })));
+  const program = new Program(
+    operands.map((o) => ({ name: o.name, buffer: o.view.buffer, dtype: o.view.dtype, write: o.write })),
+  );
   const dtypes = operands.map((o) => o.view.dtype[0] + o.view.dtype.replace(/\D/g, '')).join(',');
   const key = `${kernel}:${opKey}:nd${layout.shape.length}:${dtypes}`;
   const wg = ctx.wg;

@@ -49,7 +49,12 @@ export const binary: GpuKernel<'binary'> = (ctx, [out], [a, b], { op }) => {
     expr = INT_BINARY[op] as string;
     kind = 'i32';
   }
-  if (kind === 'f32' && !compare && Number.isNaN(row.scalar(Number.NaN, 1)) && Number.isNaN(row.scalar(1, Number.NaN))) {
+  if (
+    kind === 'f32' &&
+    !compare &&
+    Number.isNaN(row.scalar(Number.NaN, 1)) &&
+    Number.isNaN(row.scalar(1, Number.NaN))
+  ) {
     expr = `select(${expr}, a + b, kd_isnan(a) || kd_isnan(b))`;
   }
   const rkind: Kind = compare ? 'bool' : kind;

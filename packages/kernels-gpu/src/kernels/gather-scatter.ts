@@ -22,7 +22,8 @@ const CODE = { gather: 1, scatter: 2, scatter_add: 3 } as const;
 
 function checkDim(op: string, dim: number, v: GpuView): number {
   const d = dim < 0 ? dim + v.shape.length : dim;
-  if (d < 0 || d >= v.shape.length) throw new RangeError(`${op}(): dim ${dim} out of range for shape [${v.shape}]`);
+  if (d < 0 || d >= v.shape.length)
+    throw new RangeError(`${op}(): dim ${dim} out of range for shape [${v.shape}]`);
   return d;
 }
 
@@ -30,14 +31,16 @@ function checkDim(op: string, dim: number, v: GpuView): number {
 function validateOnHost(op: string, index: GpuView, dim: number, size: number): void {
   const host = index.buffer.host;
   if (!host) return;
-  if (index.dtype !== 'int32') throw new TypeError(`${op}(): Expected dtype int32 for index, got ${index.dtype}`);
+  if (index.dtype !== 'int32')
+    throw new TypeError(`${op}(): Expected dtype int32 for index, got ${index.dtype}`);
   const nd = index.shape.length;
   const idx = new Array<number>(nd).fill(0);
   const n = numelOf(index.shape);
   let off = index.offset;
   for (let k = 0; k < n; k++) {
     const v = host[off];
-    if (v >>> 0 >= size) throw new RangeError(`${op}(): index ${v} is out of bounds for dimension ${dim} with size ${size}`);
+    if (v >>> 0 >= size)
+      throw new RangeError(`${op}(): index ${v} is out of bounds for dimension ${dim} with size ${size}`);
     for (let d = nd - 1; d >= 0; d--) {
       if (++idx[d] < index.shape[d]) {
         off += index.strides[d];
@@ -69,7 +72,8 @@ export const gather: GpuKernel<'gather'> = (ctx, [outV], [xV, indexV], { dim }) 
   const d = checkDim('gather', dim, x);
   const n = numelOf(index.shape);
   if (n === 0) return;
-  if (index.dtype !== 'int32') throw new TypeError(`gather(): Expected dtype int32 for index, got ${index.dtype}`);
+  if (index.dtype !== 'int32')
+    throw new TypeError(`gather(): Expected dtype int32 for index, got ${index.dtype}`);
   const size = x.shape[d];
   validateOnHost('gather', index, d, size);
   const layout = coalesce(index.shape, [out.strides, index.strides, withDim(x.strides, d, 0)]);
@@ -88,7 +92,9 @@ export const gather: GpuKernel<'gather'> = (ctx, [outV], [xV, indexV], { dim }) 
     { name: 'err', buffer: ctx.rt.errors, dtype: 'int32', write: true, atomic: true },
   ]);
   const same = out.dtype === x.dtype;
-  const value = same ? 'ldb_x(kd_src)' : toNat(natTo('ld_x(kd_src)', x.dtype, kindOf(x.dtype)), kindOf(x.dtype), out.dtype);
+  const value = same
+    ? 'ldb_x(kd_src)'
+    : toNat(natTo('ld_x(kd_src)', x.dtype, kindOf(x.dtype)), kindOf(x.dtype), out.dtype);
   const body = [
     `  if (kd_id >= ${pu(total)}) { return; }`,
     `  var kd_o_out = ${pi(offs[0])};`,
@@ -123,7 +129,8 @@ export const scatter: GpuKernel<'scatter'> = (ctx, [outV], [srcV, indexV], { dim
   const d = checkDim(name, dim, out);
   const n = numelOf(index.shape);
   if (n === 0) return;
-  if (index.dtype !== 'int32') throw new TypeError(`${name}(): Expected dtype int32 for index, got ${index.dtype}`);
+  if (index.dtype !== 'int32')
+    throw new TypeError(`${name}(): Expected dtype int32 for index, got ${index.dtype}`);
   const size = out.shape[d];
   validateOnHost(name, index, d, size);
   if (accumulate) scatterAdd(ctx, out, src, index, d, size);
@@ -168,10 +175,26 @@ function geometry(out: GpuView, src: GpuView, index: GpuView, d: number, size: n
       ),
     ].join('\n');
   };
-  return { p, total, head, size: sizeIdx, step: stepIdx, dim: dimIdx, wstep: wstepIdx, nd: layout.shape.length };
+  return {
+    p,
+    total,
+    head,
+    size: sizeIdx,
+    step: stepIdx,
+    dim: dimIdx,
+    wstep: wstepIdx,
+    nd: layout.shape.length,
+  };
 }
 
-function scatterAdd(ctx: GpuContext, out: GpuView, src: GpuView, index: GpuView, d: number, size: number): void {
+function scatterAdd(
+  ctx: GpuContext,
+  out: GpuView,
+  src: GpuView,
+  index: GpuView,
+  d: number,
+  size: number,
+): void {
   const g = geometry(out, src, index, d, size);
   const program = new Program([
     { name: 'out', buffer: out.buffer, dtype: out.dtype, write: true, atomic: true },
@@ -230,7 +253,14 @@ function scatterAdd(ctx: GpuContext, out: GpuView, src: GpuView, index: GpuView,
   });
 }
 
-function scatterLast(ctx: GpuContext, out: GpuView, src: GpuView, index: GpuView, d: number, size: number): void {
+function scatterLast(
+  ctx: GpuContext,
+  out: GpuView,
+  src: GpuView,
+  index: GpuView,
+  d: number,
+  size: number,
+): void {
   const nOut = numelOf(out.shape);
   const win = ctx.rt.alloc('int32', nOut);
   try {

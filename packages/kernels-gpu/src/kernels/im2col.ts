@@ -16,10 +16,18 @@ interface Geometry {
   readonly idx: Record<string, number>;
 }
 
-function geometry(kernel: string, a: Im2colAttrs | Col2imAttrs, img: GpuView, col: GpuView, p: Params): Geometry {
+function geometry(
+  kernel: string,
+  a: Im2colAttrs | Col2imAttrs,
+  img: GpuView,
+  col: GpuView,
+  p: Params,
+): Geometry {
   const sd = a.kernel.length;
   if (sd < 1 || sd > 3 || img.shape.length !== sd + 2 || col.shape.length !== 3) {
-    throw new RangeError(`webgpu ${kernel}: expected [N, C, *spatial] with 1-3 spatial dims, got [${img.shape}] and [${col.shape}]`);
+    throw new RangeError(
+      `webgpu ${kernel}: expected [N, C, *spatial] with 1-3 spatial dims, got [${img.shape}] and [${col.shape}]`,
+    );
   }
   const pad = <T>(v: readonly T[], fillv: T): T[] => [...new Array<T>(3 - sd).fill(fillv), ...v];
   const idx: Record<string, number> = {};
@@ -34,7 +42,11 @@ function geometry(kernel: string, a: Im2colAttrs | Col2imAttrs, img: GpuView, co
     ['i', pad(img.shape.slice(2), 1)],
     ['is', pad(img.strides.slice(2), 0)],
   ];
-  for (const [name, v] of groups) v.forEach((x, j) => (idx[`${name}${'zyx'[j]}`] = p.i32(x)));
+  for (const [name, v] of groups) {
+    v.forEach((x, j) => {
+      idx[`${name}${'zyx'[j]}`] = p.i32(x);
+    });
+  }
   idx.isn = p.i32(img.strides[0]);
   idx.isc = p.i32(img.strides[1]);
   idx.ioff = p.i32(img.offset);
@@ -64,7 +76,9 @@ export const im2col: GpuKernel<'im2col'> = (ctx, [out], [x], attrs) => {
     { name: 'x', buffer: x.buffer, dtype: x.dtype },
   ]);
   const same = x.dtype === out.dtype;
-  const value = same ? 'ldb_x(kd_src)' : toNat(natTo('ld_x(kd_src)', x.dtype, kindOf(x.dtype)), kindOf(x.dtype), out.dtype);
+  const value = same
+    ? 'ldb_x(kd_src)'
+    : toNat(natTo('ld_x(kd_src)', x.dtype, kindOf(x.dtype)), kindOf(x.dtype), out.dtype);
   const body = [
     `  if (kd_id >= ${pu(total)}) { return; }`,
     lets(g),

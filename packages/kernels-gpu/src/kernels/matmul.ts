@@ -21,7 +21,9 @@ const THREADS = TX * TY;
 export const matmul: GpuKernel<'matmul'> = (ctx, [out], [a, b]) => {
   const nd = out.shape.length;
   if (nd < 2 || a.shape.length !== nd || b.shape.length !== nd) {
-    throw new RangeError(`webgpu matmul: expected batch-broadcast operands, got [${a.shape}] @ [${b.shape}] -> [${out.shape}]`);
+    throw new RangeError(
+      `webgpu matmul: expected batch-broadcast operands, got [${a.shape}] @ [${b.shape}] -> [${out.shape}]`,
+    );
   }
   const m = out.shape[nd - 2];
   const n = out.shape[nd - 1];
@@ -32,13 +34,19 @@ export const matmul: GpuKernel<'matmul'> = (ctx, [out], [a, b]) => {
   const batchShape = out.shape.slice(0, -2);
   const nBatch = numelOf(batchShape);
   if (nBatch === 0 || m === 0 || n === 0) return;
-  const layout = coalesce(batchShape, [a.strides.slice(0, -2), b.strides.slice(0, -2), out.strides.slice(0, -2)]);
+  const layout = coalesce(batchShape, [
+    a.strides.slice(0, -2),
+    b.strides.slice(0, -2),
+    out.strides.slice(0, -2),
+  ]);
   const kind = kindOf(out.dtype);
   const T = kind === 'f32' ? 'f32' : 'i32';
   const zero = kind === 'f32' ? '0.0' : '0';
   const maxZ = ctx.rt.maxPerDim;
   if (Math.ceil(n / BN) > maxZ || Math.ceil(m / BM) > maxZ) {
-    throw new RangeError(`webgpu matmul: [${m}, ${k}] @ [${k}, ${n}] needs more workgroups than the device allows per dimension`);
+    throw new RangeError(
+      `webgpu matmul: [${m}, ${k}] @ [${k}, ${n}] needs more workgroups than the device allows per dimension`,
+    );
   }
   for (let b0 = 0; b0 < nBatch; b0 += maxZ) {
     const p = new Params();

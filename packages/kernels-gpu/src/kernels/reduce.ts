@@ -1,6 +1,18 @@
 import type { ReduceOp } from '@kindling/ops';
 import { coalesce, contiguous, isContiguous, numelOf } from '../layout.js';
-import { decompose, entry1d, entryGroup, type Kind, kindOf, natTo, Params, pi, Program, pu, toNat } from '../wgsl/program.js';
+import {
+  decompose,
+  entry1d,
+  entryGroup,
+  type Kind,
+  kindOf,
+  natTo,
+  Params,
+  pi,
+  Program,
+  pu,
+  toNat,
+} from '../wgsl/program.js';
 import type { GpuKernel } from './context.js';
 import { fill } from './elementwise.js';
 
@@ -31,13 +43,18 @@ export const reduce: GpuKernel<'reduce'> = (ctx, [out], [x], { op, dims }) => {
   const keptShape = x.shape.map((s, d) => (red[d] ? 1 : s));
   const nOut = numelOf(keptShape);
   if (numelOf(out.shape) !== nOut) {
-    throw new RangeError(`webgpu reduce: output shape [${out.shape}] does not match input [${x.shape}] reduced over [${dims}]`);
+    throw new RangeError(
+      `webgpu reduce: output shape [${out.shape}] does not match input [${x.shape}] reduced over [${dims}]`,
+    );
   }
   if (nOut === 0) return;
   let outStrides: readonly number[];
   if (out.shape.length === nd) outStrides = out.strides;
   else if (isContiguous(out.shape, out.strides)) outStrides = contiguous(keptShape);
-  else throw new RangeError(`webgpu reduce: output [${out.shape}] must keep the reduced dims (size 1) or be contiguous`);
+  else
+    throw new RangeError(
+      `webgpu reduce: output [${out.shape}] must keep the reduced dims (size 1) or be contiguous`,
+    );
   const redShape = x.shape.map((s, d) => (red[d] ? s : 1));
   const len = numelOf(redShape);
   if (len === 0) {
@@ -140,7 +157,14 @@ export const reduce: GpuKernel<'reduce'> = (ctx, [out], [x], { op, dims }) => {
       return `${program.declarations(p.length)}\n${funcs}\n${shared}\n${entryGroup(wg, body)}`;
     };
   }
-  ctx.rt.dispatch({ kernel: `reduce(${op})`, key, program, params: p, groups: serial ? Math.ceil(nOut / wg) : nOut, source });
+  ctx.rt.dispatch({
+    kernel: `reduce(${op})`,
+    key,
+    program,
+    params: p,
+    groups: serial ? Math.ceil(nOut / wg) : nOut,
+    source,
+  });
 };
 
 function initOf(op: ReduceOp, kind: Kind): string {
@@ -202,8 +226,12 @@ function helpers(op: ReduceOp, kind: Kind): string {
   const lines: string[] = [];
   if (f) {
     // NaN propagates: once the accumulator is NaN it stays
-    lines.push('fn kd_rmax(a: f32, b: f32) -> f32 { if (kd_isnan(a)) { return a; } if (kd_isnan(b)) { return b; } return select(a, b, b > a); }');
-    lines.push('fn kd_rmin(a: f32, b: f32) -> f32 { if (kd_isnan(a)) { return a; } if (kd_isnan(b)) { return b; } return select(a, b, b < a); }');
+    lines.push(
+      'fn kd_rmax(a: f32, b: f32) -> f32 { if (kd_isnan(a)) { return a; } if (kd_isnan(b)) { return b; } return select(a, b, b > a); }',
+    );
+    lines.push(
+      'fn kd_rmin(a: f32, b: f32) -> f32 { if (kd_isnan(a)) { return a; } if (kd_isnan(b)) { return b; } return select(a, b, b < a); }',
+    );
     // (v, vi) beats (b, bi): NaN first, then the strict order, ties by the lower index
     lines.push(`fn kd_better(v: f32, vi: i32, b: f32, bi: i32) -> bool {
   let vn = kd_isnan(v);
@@ -214,7 +242,9 @@ function helpers(op: ReduceOp, kind: Kind): string {
   } else {
     lines.push('fn kd_rmax(a: i32, b: i32) -> i32 { return max(a, b); }');
     lines.push('fn kd_rmin(a: i32, b: i32) -> i32 { return min(a, b); }');
-    lines.push(`fn kd_better(v: ${T}, vi: i32, b: ${T}, bi: i32) -> bool { return v ${gt} b || (v == b && vi < bi); }`);
+    lines.push(
+      `fn kd_better(v: ${T}, vi: i32, b: ${T}, bi: i32) -> bool { return v ${gt} b || (v == b && vi < bi); }`,
+    );
   }
   return lines.join('\n');
 }

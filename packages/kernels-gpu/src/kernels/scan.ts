@@ -1,5 +1,16 @@
 import { numelOf } from '../layout.js';
-import { entry1d, entryGroup, type Kind, kindOf, natTo, Params, pi, Program, pu, toNat } from '../wgsl/program.js';
+import {
+  entry1d,
+  entryGroup,
+  type Kind,
+  kindOf,
+  natTo,
+  Params,
+  pi,
+  Program,
+  pu,
+  toNat,
+} from '../wgsl/program.js';
 import type { GpuKernel } from './context.js';
 import { lineParams, linesAlong } from './lines.js';
 
@@ -29,7 +40,8 @@ export const scan: GpuKernel<'scan'> = (ctx, [out], [x], { op, dim }) => {
   ]);
   const wg = serial ? ctx.wg : ctx.wgRow;
   const load = (t: string) => natTo(`ld_x(kd_o_x + ${t} * ${pi(lp.sx)})`, l.x.dtype, kind);
-  const store = (t: string, v: string) => `st_out(kd_o_out + ${t} * ${pi(lp.so)}, ${toNat(v, kind, l.out.dtype)});`;
+  const store = (t: string, v: string) =>
+    `st_out(kd_o_out + ${t} * ${pi(lp.so)}, ${toNat(v, kind, l.out.dtype)});`;
   const key = `scan:${op}:${serial ? 's' : 'g'}:nd${l.layout.shape.length}:${l.x.dtype}>${l.out.dtype}`;
   let source: () => string;
   if (serial) {
@@ -69,7 +81,15 @@ export const scan: GpuKernel<'scan'> = (ctx, [out], [x], { op, dim }) => {
         `    ${store('kd_k', 'kd_acc')}`,
         '  }',
       ].join('\n');
-    source = () => `${program.declarations(p.length)}\nvar<workgroup> kd_sh: array<${T}, ${wg}>;\n${entryGroup(wg, body())}`;
+    source = () =>
+      `${program.declarations(p.length)}\nvar<workgroup> kd_sh: array<${T}, ${wg}>;\n${entryGroup(wg, body())}`;
   }
-  ctx.rt.dispatch({ kernel: `scan(${op})`, key, program, params: p, groups: serial ? Math.ceil(l.count / wg) : l.count, source });
+  ctx.rt.dispatch({
+    kernel: `scan(${op})`,
+    key,
+    program,
+    params: p,
+    groups: serial ? Math.ceil(l.count / wg) : l.count,
+    source,
+  });
 };

@@ -24,11 +24,13 @@ export const softmax: GpuKernel<'softmax'> = (ctx, [out], [x], { dim, log }) => 
   ]);
   const wg = serial ? ctx.wg : ctx.wgRow;
   const load = (t: string) => natTo(`ld_x(kd_o_x + ${t} * ${pi(lp.sx)})`, l.x.dtype, 'f32');
-  const store = (t: string, v: string) => `st_out(kd_o_out + ${t} * ${pi(lp.so)}, ${toNat(v, 'f32', l.out.dtype)});`;
+  const store = (t: string, v: string) =>
+    `st_out(kd_o_out + ${t} * ${pi(lp.so)}, ${toNat(v, 'f32', l.out.dtype)});`;
   const result = log ? 'kd_v - kd_shift' : 'exp(kd_v - kd_max) * kd_inv';
   const finish = log ? '  let kd_shift = kd_max + log(kd_sum);' : '  let kd_inv = 1.0 / kd_sum;';
   const key = `softmax:${log ? 'log' : 'exp'}:${serial ? 's' : 'g'}:nd${l.layout.shape.length}:${l.x.dtype}>${l.out.dtype}`;
-  const helper = 'fn kd_rmax(a: f32, b: f32) -> f32 { if (kd_isnan(a)) { return a; } if (kd_isnan(b)) { return b; } return select(a, b, b > a); }';
+  const helper =
+    'fn kd_rmax(a: f32, b: f32) -> f32 { if (kd_isnan(a)) { return a; } if (kd_isnan(b)) { return b; } return select(a, b, b > a); }';
   let source: () => string;
   if (serial) {
     const body = [
@@ -76,7 +78,15 @@ export const softmax: GpuKernel<'softmax'> = (ctx, [out], [x], { dim, log }) => 
       `    ${store('kd_k', result)}`,
       '  }',
     ].join('\n');
-    source = () => `${program.declarations(p.length)}\n${helper}\nvar<workgroup> kd_sm: array<f32, ${wg}>;\nvar<workgroup> kd_ss: array<f32, ${wg}>;\n${entryGroup(wg, body)}`;
+    source = () =>
+      `${program.declarations(p.length)}\n${helper}\nvar<workgroup> kd_sm: array<f32, ${wg}>;\nvar<workgroup> kd_ss: array<f32, ${wg}>;\n${entryGroup(wg, body)}`;
   }
-  ctx.rt.dispatch({ kernel: `softmax(${log ? 'log' : 'exp'})`, key, program, params: p, groups: serial ? Math.ceil(l.count / wg) : l.count, source });
+  ctx.rt.dispatch({
+    kernel: `softmax(${log ? 'log' : 'exp'})`,
+    key,
+    program,
+    params: p,
+    groups: serial ? Math.ceil(l.count / wg) : l.count,
+    source,
+  });
 };

@@ -71,7 +71,98 @@ fn kd_log1p(x: f32) -> f32 {
     let p = 1.0 + s2 * (1.0 / 3.0 + s2 * (0.2 + s2 * (1.0 / 7.0 + s2 * (1.0 / 9.0 + s2 * (1.0 / 11.0 + s2 * (1.0 / 13.0 + s2 / 15.0))))));
     return 2.0 * s * p;
   }
-  return log(1.0 + x);
+  return kd_log(1.0 + x);
+}
+// Elementary functions with their IEEE special cases spelled out: outside a builtin's domain WGSL
+// results are indeterminate (SwiftShader: log(0) = -88, atan2(-0, 1) = pi, sin accurate to 5e-5).
+fn kd_log(x: f32) -> f32 {
+  if (kd_isnan(x) || x < 0.0) { return kd_nan(); }
+  if (x == 0.0) { return -kd_inf(); }
+  if (kd_isinf(x)) { return x; }
+  return log(x);
+}
+fn kd_log2(x: f32) -> f32 {
+  if (kd_isnan(x) || x < 0.0) { return kd_nan(); }
+  if (x == 0.0) { return -kd_inf(); }
+  if (kd_isinf(x)) { return x; }
+  return log2(x);
+}
+// sin and cos of x: Cody-Waite reduction by pi/2 in three parts (exact products for |x| < ~1e4),
+// then Cephes' minimax polynomials on [-pi/4, pi/4].
+fn kd_sincos(x: f32) -> vec2<f32> {
+  let q = round(x * 0.63661977236758134);
+  var r = x - q * 1.5703125;
+  r = r - q * 4.837512969970703125e-4;
+  r = r - q * 7.549789954891882e-8;
+  let z = r * r;
+  let sr = ((-1.9515295891e-4 * z + 8.3321608736e-3) * z - 1.6666654611e-1) * z * r + r;
+  let cr = ((2.443315711809948e-5 * z - 1.388731625493765e-3) * z + 4.166664568298827e-2) * z * z - 0.5 * z + 1.0;
+  let n = i32(q - 4.0 * floor(q * 0.25));
+  if (n == 0) { return vec2<f32>(sr, cr); }
+  if (n == 1) { return vec2<f32>(cr, -sr); }
+  if (n == 2) { return vec2<f32>(-sr, -cr); }
+  return vec2<f32>(-cr, sr);
+}
+fn kd_sin(x: f32) -> f32 {
+  if (kd_isnan(x) || kd_isinf(x)) { return kd_nan(); }
+  if (x == 0.0) { return x; }
+  return kd_sincos(x).x;
+}
+fn kd_cos(x: f32) -> f32 {
+  if (kd_isnan(x) || kd_isinf(x)) { return kd_nan(); }
+  return kd_sincos(x).y;
+}
+fn kd_tan(x: f32) -> f32 {
+  if (kd_isnan(x) || kd_isinf(x)) { return kd_nan(); }
+  if (x == 0.0) { return x; }
+  let sc = kd_sincos(x);
+  return sc.x / sc.y;
+}
+// atan2 with IEEE signed zeros and infinities
+fn kd_atan2(y: f32, x: f32) -> f32 {
+  if (kd_isnan(y) || kd_isnan(x)) { return kd_nan(); }
+  let pi = 3.14159265358979;
+  let xneg = bitcast<u32>(x) >= 0x80000000u;
+  let sy = select(1.0, -1.0, bitcast<u32>(y) >= 0x80000000u);
+  if (y == 0.0) {
+    if (xneg) { return sy * pi; }
+    return y;
+  }
+  if (kd_isinf(y)) {
+    if (kd_isinf(x)) { return sy * select(0.25 * pi, 0.75 * pi, xneg); }
+    return sy * 0.5 * pi;
+  }
+  if (kd_isinf(x)) { return select(sy * 0.0, sy * pi, xneg); }
+  if (x == 0.0) { return sy * 0.5 * pi; }
+  return atan2(y, x);
+}
+fn kd_asin(x: f32) -> f32 {
+  if (kd_isnan(x) || abs(x) > 1.0) { return kd_nan(); }
+  if (x == 0.0) { return x; }
+  return atan2(x, sqrt((1.0 - x) * (1.0 + x)));
+}
+fn kd_acos(x: f32) -> f32 {
+  if (kd_isnan(x) || abs(x) > 1.0) { return kd_nan(); }
+  return kd_atan2(sqrt((1.0 - x) * (1.0 + x)), x);
+}
+fn kd_asinh(x: f32) -> f32 {
+  if (kd_isnan(x) || kd_isinf(x) || x == 0.0) { return x; }
+  let a = abs(x);
+  var r: f32;
+  if (a > 1e4) { r = log(a) + 0.6931471805599453; } else { r = kd_log1p(a + a * a / (1.0 + sqrt(1.0 + a * a))); }
+  return select(r, -r, x < 0.0);
+}
+fn kd_acosh(x: f32) -> f32 {
+  if (kd_isnan(x) || x < 1.0) { return kd_nan(); }
+  if (kd_isinf(x)) { return x; }
+  if (x > 1e4) { return log(x) + 0.6931471805599453; }
+  let t = x - 1.0;
+  return kd_log1p(t + sqrt(2.0 * t + t * t));
+}
+fn kd_atanh(x: f32) -> f32 {
+  if (kd_isnan(x) || abs(x) > 1.0) { return kd_nan(); }
+  if (abs(x) == 1.0) { return x * kd_inf(); }
+  return 0.5 * kd_log1p(2.0 * x / (1.0 - x));
 }
 fn kd_expm1(x: f32) -> f32 {
   if (abs(x) < 0.5) {

@@ -1,5 +1,5 @@
 import type { DType } from '@kindling/ops';
-import type { GpuBuffer, GpuView } from '../buffer.js';
+import type { GpuBuffer } from '../buffer.js';
 import { PRELUDE } from './prelude.js';
 
 /**
@@ -37,7 +37,12 @@ export function natTo(e: string, dt: DType, to: Kind): string {
 /** Converts `e` of kind `from` to the natural type of dtype `dt` (what its store takes). */
 export function toNat(e: string, from: Kind, dt: DType): string {
   const n = natOf(dt);
-  if (from === 'bool') return n === 'f32' ? `select(0.0, 1.0, ${e})` : n === 'i32' ? `select(0, 1, ${e})` : `select(0u, 1u, ${e})`;
+  if (from === 'bool')
+    return n === 'f32'
+      ? `select(0.0, 1.0, ${e})`
+      : n === 'i32'
+        ? `select(0, 1, ${e})`
+        : `select(0u, 1u, ${e})`;
   if (from === 'f32') return n === 'f32' ? e : n === 'i32' ? `kd_f2i(${e})` : `select(0u, 1u, kd_nz(${e}))`;
   return n === 'f32' ? `f32(${e})` : n === 'i32' ? e : `select(0u, 1u, (${e}) != 0)`;
 }
@@ -109,7 +114,8 @@ export class Program {
         b = this.bindings.length - 1;
       }
       const bind = this.bindings[b];
-      if (bind.dtype !== o.dtype) throw new TypeError(`webgpu: one buffer viewed as ${bind.dtype} and ${o.dtype} in one kernel`);
+      if (bind.dtype !== o.dtype)
+        throw new TypeError(`webgpu: one buffer viewed as ${bind.dtype} and ${o.dtype} in one kernel`);
       if (o.write) bind.write = true;
       if (o.atomic || (o.write && o.dtype === 'float16')) bind.atomic = true;
       this.ops.set(o.name, { binding: b, dtype: o.dtype, write: !!o.write });
@@ -142,9 +148,12 @@ export class Program {
     out.push('@group(0) @binding(0) var<uniform> kd_P: KdParams;');
     this.bindings.forEach((b, j) => {
       const elem = storageType(b.dtype, b.atomic);
-      out.push(`@group(0) @binding(${j + 1}) var<storage, ${b.write ? 'read_write' : 'read'}> kd_B${j}: array<${elem}>;`);
+      out.push(
+        `@group(0) @binding(${j + 1}) var<storage, ${b.write ? 'read_write' : 'read'}> kd_B${j}: array<${elem}>;`,
+      );
     });
-    for (const [name, op] of this.ops) out.push(accessors(name, `kd_B${op.binding}`, op.dtype, this.bindings[op.binding].atomic, op.write));
+    for (const [name, op] of this.ops)
+      out.push(accessors(name, `kd_B${op.binding}`, op.dtype, this.bindings[op.binding].atomic, op.write));
     return out.join('\n');
   }
 }
@@ -164,7 +173,9 @@ function accessors(name: string, b: string, dt: DType, atomic: boolean, write: b
   const lines: string[] = [];
   const load = (idx: string) => (atomic ? `atomicLoad(&${b}[${idx}])` : `${b}[${idx}]`);
   if (dt === 'float16') {
-    lines.push(`fn ldb_${name}(i: i32) -> u32 { return (${load('u32(i) >> 1u')} >> ((u32(i) & 1u) << 4u)) & 0xffffu; }`);
+    lines.push(
+      `fn ldb_${name}(i: i32) -> u32 { return (${load('u32(i) >> 1u')} >> ((u32(i) & 1u) << 4u)) & 0xffffu; }`,
+    );
     lines.push(`fn ld_${name}(i: i32) -> f32 { return kd_h2f(ldb_${name}(i)); }`);
     if (write) {
       lines.push(
@@ -176,17 +187,23 @@ function accessors(name: string, b: string, dt: DType, atomic: boolean, write: b
   }
   const nat = natOf(dt);
   if (dt === 'float32') {
-    lines.push(`fn ld_${name}(i: i32) -> f32 { return ${atomic ? `bitcast<f32>(${load('i')})` : load('i')}; }`);
+    lines.push(
+      `fn ld_${name}(i: i32) -> f32 { return ${atomic ? `bitcast<f32>(${load('i')})` : load('i')}; }`,
+    );
     lines.push(`fn ldb_${name}(i: i32) -> u32 { return bitcast<u32>(ld_${name}(i)); }`);
     if (write) {
-      lines.push(`fn st_${name}(i: i32, v: f32) { ${atomic ? `atomicStore(&${b}[i], bitcast<u32>(v))` : `${b}[i] = v`}; }`);
+      lines.push(
+        `fn st_${name}(i: i32, v: f32) { ${atomic ? `atomicStore(&${b}[i], bitcast<u32>(v))` : `${b}[i] = v`}; }`,
+      );
       lines.push(`fn stb_${name}(i: i32, v: u32) { st_${name}(i, bitcast<f32>(v)); }`);
     }
   } else {
     lines.push(`fn ld_${name}(i: i32) -> ${nat} { return ${load('i')}; }`);
     lines.push(`fn ldb_${name}(i: i32) -> u32 { return bitcast<u32>(ld_${name}(i)); }`);
     if (write) {
-      lines.push(`fn st_${name}(i: i32, v: ${nat}) { ${atomic ? `atomicStore(&${b}[i], v)` : `${b}[i] = v`}; }`);
+      lines.push(
+        `fn st_${name}(i: i32, v: ${nat}) { ${atomic ? `atomicStore(&${b}[i], v)` : `${b}[i] = v`}; }`,
+      );
       lines.push(`fn stb_${name}(i: i32, v: u32) { st_${name}(i, bitcast<${nat}>(v)); }`);
     }
   }
@@ -216,7 +233,12 @@ ${body}
  * WGSL that decomposes the linear index `lin` (an i32 expression) over `nd` dims whose sizes
  * are parameter words `shape[d]`, accumulating each operand's offset: `vars[k] += c * strides[k][d]`.
  */
-export function decompose(lin: string, shapeIdx: readonly number[], vars: readonly string[], strideIdx: readonly (readonly number[])[]): string {
+export function decompose(
+  lin: string,
+  shapeIdx: readonly number[],
+  vars: readonly string[],
+  strideIdx: readonly (readonly number[])[],
+): string {
   const nd = shapeIdx.length;
   const lines = ['  {', `  var kd_rem = ${lin};`];
   for (let d = nd - 1; d >= 0; d--) {

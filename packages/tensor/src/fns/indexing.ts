@@ -76,6 +76,11 @@ export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
  * mask is read back synchronously (cpu); use `maskedSelectAsync` on other devices.
  */
 export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
+  if (!mask._storage.backend.canReadSync) {
+    throw new Error(
+      `masked_select: the output size depends on the mask, which on '${mask.device}' is read asynchronously; use await maskedSelectAsync(x, mask)`,
+    );
+  }
   return maskedSelectWith(x, mask, mask.expand(broadcastTo(x, mask)).dataSync());
 }
 
@@ -111,9 +116,12 @@ export function oneHot(x: Tensor, numClasses = -1): Tensor {
   let n = numClasses;
   if (n < 0) {
     if (x.numel() === 0) throw new RangeError('Can not infer total number of classes from empty tensor.');
+    if (!x._storage.backend.canReadSync) {
+      throw new Error(`one_hot: pass numClasses for tensors on '${x.device}' (inferring it needs a synchronous read)`);
+    }
     n = Number(x.amax().dataSync()[0]) + 1;
   }
-  if (x.numel() > 0 && x.device === 'cpu') {
+  if (x.numel() > 0 && x._storage.backend.canReadSync) {
     const v = x.dataSync();
     for (const c of v) {
       if (c < 0) throw new RangeError('one_hot: Class values must be non-negative.');

@@ -91,7 +91,7 @@ export function avgPoolNd(sd: number, input: Tensor, kernelSize: Size, opts: Avg
   const cols = dispatch('im2col', [planes], { ...w, padValue: 0 });
   const sums = cols.sum(1, true);
   const div = divisors(w, spatial, opts);
-  const d = tensor(div, { shape: [1, 1, div.length], dtype: 'float64', device: x.device }).to(sums.dtype);
+  const d = tensor(div, { shape: [1, 1, div.length], dtype: sums.dtype, device: x.device });
   const out = sums.div(d).reshape([n, c, ...w.outSize]);
   return batched ? out : out.squeeze(0);
 }
