@@ -144,7 +144,7 @@ function applyPlan(x: Tensor, dim: number, plan: DimPlan): Tensor {
   });
   const split = [...x.shape.slice(0, dim), taps, out, ...x.shape.slice(dim + 1)];
   const wShape = split.map((s, i) => (i === dim || i === dim + 1 ? s : 1));
-  const W = tensor(w, { shape: wShape, dtype: 'float64', device: x.device }).to(x.dtype);
+  const W = tensor(w, { shape: wShape, dtype: x.dtype, device: x.device });
   return picked.reshape(split).mul(W).sum(dim);
 }
 

@@ -81,7 +81,7 @@ export function adaptiveAvgPoolNd(where: string, sd: number, x: Tensor, outputSi
       const [s, e] = adaptiveWindow(i, n, m);
       for (let j = s; j < e; j++) w[j * m + i] = 1 / (e - s);
     }
-    const W = tensor(w, { shape: [n, m], dtype: 'float64', device: x.device }).to(x.dtype);
+    const W = tensor(w, { shape: [n, m], dtype: x.dtype, device: x.device });
     y = y.movedim(dim, -1).matmul(W).movedim(-1, dim);
   }
   return y;
