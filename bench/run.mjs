@@ -9,6 +9,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gpuWorkloads } from './gpu.mjs';
 import { WORKLOADS } from './workloads.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -23,7 +24,7 @@ const runId = new Date().toISOString().replace(/:\d\d\.\d+Z$/, 'Z').replace(/:/g
 const machine = `${cpus()[0]?.model ?? 'unknown cpu'} x${cpus().length} (${hostname()})`;
 
 const K = {};
-for (const p of ['ops', 'autograd', 'tensor', 'kernels-cpu', 'nn-layers', 'nn-losses', 'nn-rnn', 'nn-transformer', 'optim']) {
+for (const p of ['ops', 'autograd', 'tensor', 'kernels-cpu', 'kernels-gpu', 'nn-layers', 'nn-losses', 'nn-rnn', 'nn-transformer', 'optim']) {
   const f = join(here, '..', 'packages', p, 'dist', 'index.js');
   if (existsSync(f)) Object.assign(K, await import(f));
 }
@@ -42,6 +43,15 @@ for (const w of WORKLOADS) {
   const line = { system: 'kindling', backend: 'cpu', threads: 1, workload: w.id, ...rec, run_id: runId, machine };
   lines.push(line);
   console.log(JSON.stringify(line));
+}
+
+if (!argv.includes('--no-gpu')) {
+  const gpu = await gpuWorkloads(K, { minTime, anyway: argv.includes('--gpu-anyway') });
+  if (gpu.note) console.log(`# webgpu: ${gpu.note}`);
+  for (const l of gpu.lines ?? []) {
+    lines.push({ ...l, run_id: runId, machine });
+    console.log(JSON.stringify(l));
+  }
 }
 
 // PyTorch on this machine, same workloads, same run

@@ -5,7 +5,9 @@ export function asBytes(fn: string, bytes: unknown): Uint8Array {
   if (bytes instanceof Uint8Array) return bytes;
   if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes);
   if (ArrayBuffer.isView(bytes)) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  throw new TypeError(`${fn}: bytes must be a Uint8Array (or ArrayBuffer), got ${bytes === null ? 'null' : typeof bytes}`);
+  throw new TypeError(
+    `${fn}: bytes must be a Uint8Array (or ArrayBuffer), got ${bytes === null ? 'null' : typeof bytes}`,
+  );
 }
 
 export const dataView = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
@@ -52,7 +54,11 @@ export function swapBytes(b: Uint8Array, size: number): void {
   }
 }
 
-/** A fresh, aligned copy of `len` bytes at `at` (typed arrays need aligned offsets). */
-export function copyBytes(b: Uint8Array, at: number, len: number): Uint8Array {
-  return b.slice(at, at + len);
+/**
+ * `len` bytes at `at`, readable as elements of `align` bytes: a view when the offset is already
+ * aligned (typed arrays need aligned offsets), else an aligned copy. Callers must not write to it.
+ */
+export function alignedBytes(b: Uint8Array, at: number, len: number, align: number): Uint8Array {
+  const v = b.subarray(at, at + len);
+  return v.byteOffset % align === 0 ? v : v.slice();
 }

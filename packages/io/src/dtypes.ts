@@ -44,10 +44,11 @@ export const SAVES_AS: Record<DType, StoredType> = {
   bool: 'BOOL',
 };
 
-export const isStoredType = (s: unknown): s is StoredType => typeof s === 'string' && Object.hasOwn(STORED_SIZE, s);
+export const isStoredType = (s: unknown): s is StoredType =>
+  typeof s === 'string' && Object.hasOwn(STORED_SIZE, s);
 
 /**
- * Decode `n` little-endian elements of `type` from `raw` (an aligned copy this function may keep)
+ * Decode `n` little-endian elements of `type` from `raw` (aligned; the result may alias it)
  * into the typed array Kindling's dtype uses (float16 as raw half bits in a Uint16Array).
  * `what` names the tensor in errors (e.g. the int64 range check).
  */
@@ -78,7 +79,9 @@ export function decode(type: StoredType, raw: Uint8Array, n: number, what: strin
         // in int32 range iff the high word is the sign extension of the low word
         if (hi !== lo >> 31) {
           const v = BigInt(hi) * 4294967296n + BigInt(lo >>> 0);
-          throw new RangeError(`${what}: int64 value ${v} at element ${i} is outside the int32 range Kindling loads int64 into`);
+          throw new RangeError(
+            `${what}: int64 value ${v} at element ${i} is outside the int32 range Kindling loads int64 into`,
+          );
         }
         out[i] = lo;
       }
@@ -101,4 +104,3 @@ export function decode(type: StoredType, raw: Uint8Array, n: number, what: strin
     }
   }
 }
-

@@ -6,7 +6,7 @@
  */
 import { toHalfBits } from '@kindling/ops';
 import { type DType, isTensor, type Tensor, tensor, type TypedArray } from '@kindling/tensor';
-import { asBytes, copyBytes, dataView, LITTLE_ENDIAN, u64, utf8Decode, utf8Encode } from './bytes.js';
+import { alignedBytes, asBytes, dataView, LITTLE_ENDIAN, u64, utf8Decode, utf8Encode } from './bytes.js';
 import { decode, isStoredType, LOADS_AS, SAVES_AS, STORED_SIZE, type StoredType } from './dtypes.js';
 import { parseStrictJson } from './strict-json.js';
 
@@ -30,55 +30,78 @@ export interface SafetensorsHeader {
 export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
   const fn = 'loadSafetensors';
   const b = asBytes(fn, bytes);
-  if (b.length < 8) throw new Error(`${fn}: file is truncated (${b.length} bytes; the 8-byte header length is missing)`);
+  if (b.length < 8)
+    throw new Error(`${fn}: file is truncated (${b.length} bytes; the 8-byte header length is missing)`);
   const n = u64(dataView(b), 0, `${fn}: header length`);
-  if (n > SAFETENSORS_MAX_HEADER) throw new Error(`${fn}: header too large (${n} bytes; the limit is ${SAFETENSORS_MAX_HEADER})`);
-  if (8 + n > b.length) throw new Error(`${fn}: file is truncated (header says ${n} bytes, ${b.length - 8} follow)`);
+  if (n > SAFETENSORS_MAX_HEADER)
+    throw new Error(`${fn}: header too large (${n} bytes; the limit is ${SAFETENSORS_MAX_HEADER})`);
+  if (8 + n > b.length)
+    throw new Error(`${fn}: file is truncated (header says ${n} bytes, ${b.length - 8} follow)`);
   const text = utf8Decode(b.subarray(8, 8 + n), `${fn}: header`);
   if (!text.startsWith('{')) throw new Error(`${fn}: header must be a JSON object starting with '{'`);
   const parsed = parseStrictJson(text, `${fn}: header`) as Record<string, unknown>;
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${fn}: header must be a JSON object`);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new Error(`${fn}: header must be a JSON object`);
   const dataStart = 8 + n;
   const dataLen = b.length - dataStart;
   let metadata: Record<string, string> | null = null;
   const tensors = new Map<string, SafetensorsEntry>();
   for (const [name, info] of Object.entries(parsed)) {
     if (name === '__metadata__') {
-      if (info === null || typeof info !== 'object' || Array.isArray(info)) throw new Error(`${fn}: __metadata__ must be an object of strings`);
+      if (info === null || typeof info !== 'object' || Array.isArray(info))
+        throw new Error(`${fn}: __metadata__ must be an object of strings`);
       metadata = {};
       for (const [k, v] of Object.entries(info)) {
-        if (typeof v !== 'string') throw new Error(`${fn}: __metadata__["${k}"] must be a string, got ${typeof v}`);
+        if (typeof v !== 'string')
+          throw new Error(`${fn}: __metadata__["${k}"] must be a string, got ${typeof v}`);
         metadata[k] = v;
       }
       continue;
     }
     const e = info as Record<string, unknown>;
-    if (e === null || typeof e !== 'object' || Array.isArray(e)) throw new Error(`${fn}: tensor "${name}": entry must be an object`);
+    if (e === null || typeof e !== 'object' || Array.isArray(e))
+      throw new Error(`${fn}: tensor "${name}": entry must be an object`);
     for (const k of Object.keys(e)) {
-      if (k !== 'dtype' && k !== 'shape' && k !== 'data_offsets') throw new Error(`${fn}: tensor "${name}": unknown field "${k}"`);
+      if (k !== 'dtype' && k !== 'shape' && k !== 'data_offsets')
+        throw new Error(`${fn}: tensor "${name}": unknown field "${k}"`);
     }
-    if (!isStoredType(e.dtype)) throw new Error(`${fn}: tensor "${name}": unknown dtype ${JSON.stringify(e.dtype)}`);
+    if (!isStoredType(e.dtype))
+      throw new Error(`${fn}: tensor "${name}": unknown dtype ${JSON.stringify(e.dtype)}`);
     const shape = e.shape;
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      throw new Error(`${fn}: tensor "${name}": shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+      throw new Error(
+        `${fn}: tensor "${name}": shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`,
+      );
     }
     const off = e.data_offsets;
-    if (!Array.isArray(off) || off.length !== 2 || !off.every((d) => Number.isSafeInteger(d) && d >= 0) || off[0] > off[1]) {
-      throw new Error(`${fn}: tensor "${name}": data_offsets must be [begin, end] with 0 <= begin <= end, got ${JSON.stringify(off)}`);
+    if (
+      !Array.isArray(off) ||
+      off.length !== 2 ||
+      !off.every((d) => Number.isSafeInteger(d) && d >= 0) ||
+      off[0] > off[1]
+    ) {
+      throw new Error(
+        `${fn}: tensor "${name}": data_offsets must be [begin, end] with 0 <= begin <= end, got ${JSON.stringify(off)}`,
+      );
     }
     let numel = 1;
     for (const d of shape as number[]) {
       numel *= d;
-      if (!Number.isSafeInteger(numel)) throw new Error(`${fn}: tensor "${name}": shape ${JSON.stringify(shape)} overflows`);
+      if (!Number.isSafeInteger(numel))
+        throw new Error(`${fn}: tensor "${name}": shape ${JSON.stringify(shape)} overflows`);
     }
     const want = numel * STORED_SIZE[e.dtype];
     if (off[1] - off[0] !== want) {
-      throw new Error(`${fn}: tensor "${name}": data_offsets ${JSON.stringify(off)} span ${off[1] - off[0]} bytes, but ${e.dtype}${JSON.stringify(shape)} needs ${want}`);
+      throw new Error(
+        `${fn}: tensor "${name}": data_offsets ${JSON.stringify(off)} span ${off[1] - off[0]} bytes, but ${e.dtype}${JSON.stringify(shape)} needs ${want}`,
+      );
     }
     tensors.set(name, { dtype: e.dtype, shape: shape as number[], dataOffsets: [off[0], off[1]] });
   }
   // the byte ranges must tile [0, dataLen) exactly: no gaps, no overlaps, nothing after
-  const sorted = [...tensors.entries()].sort((x, y) => x[1].dataOffsets[0] - y[1].dataOffsets[0] || x[1].dataOffsets[1] - y[1].dataOffsets[1]);
+  const sorted = [...tensors.entries()].sort(
+    (x, y) => x[1].dataOffsets[0] - y[1].dataOffsets[0] || x[1].dataOffsets[1] - y[1].dataOffsets[1],
+  );
   let end = 0;
   for (const [name, e] of sorted) {
     const [s, t] = e.dataOffsets;
@@ -91,7 +114,8 @@ export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
     }
     end = t;
   }
-  if (end > dataLen) throw new Error(`${fn}: file is truncated (tensors need ${end} data bytes, ${dataLen} present)`);
+  if (end > dataLen)
+    throw new Error(`${fn}: file is truncated (tensors need ${end} data bytes, ${dataLen} present)`);
   if (end < dataLen) throw new Error(`${fn}: ${dataLen - end} trailing bytes after the last tensor`);
   return { tensors, metadata, dataStart };
 }
@@ -107,14 +131,17 @@ export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
  * const sd = loadSafetensors(new Uint8Array(await (await fetch('model.safetensors')).arrayBuffer()));
  * model.loadStateDict(sd);
  */
-export function loadSafetensors(bytes: Uint8Array, opts: { device?: Tensor['device'] } = {}): Map<string, Tensor> {
+export function loadSafetensors(
+  bytes: Uint8Array,
+  opts: { device?: Tensor['device'] } = {},
+): Map<string, Tensor> {
   if (!LITTLE_ENDIAN) throw new Error('loadSafetensors: big-endian hosts are not supported');
   const b = asBytes('loadSafetensors', bytes);
   const { tensors, dataStart } = readSafetensorsHeader(b);
   const out = new Map<string, Tensor>();
   for (const [name, e] of tensors) {
     const numel = e.shape.reduce((a, d) => a * d, 1);
-    const raw = copyBytes(b, dataStart + e.dataOffsets[0], e.dataOffsets[1] - e.dataOffsets[0]);
+    const raw = alignedBytes(b, dataStart + e.dataOffsets[0], e.dataOffsets[1] - e.dataOffsets[0], STORED_SIZE[e.dtype]);
     const values = decode(e.dtype, raw, numel, `loadSafetensors: tensor "${name}"`);
     out.set(name, tensor(values, { shape: e.shape, dtype: LOADS_AS[e.dtype], device: opts.device }));
   }
@@ -129,8 +156,10 @@ export function safetensorsMetadata(bytes: Uint8Array): Record<string, string> |
 type Named = Map<string, Tensor> | ReadonlyMap<string, Tensor> | Record<string, Tensor>;
 
 function entries(fn: string, tensors: Named): [string, Tensor][] {
-  if (tensors === null || typeof tensors !== 'object') throw new TypeError(`${fn}: tensors must be a Map or an object of tensors`);
-  const list: [string, Tensor][] = tensors instanceof Map ? [...tensors.entries()] : Object.entries(tensors as Record<string, Tensor>);
+  if (tensors === null || typeof tensors !== 'object')
+    throw new TypeError(`${fn}: tensors must be a Map or an object of tensors`);
+  const list: [string, Tensor][] =
+    tensors instanceof Map ? [...tensors.entries()] : Object.entries(tensors as Record<string, Tensor>);
   for (const [k, t] of list) {
     if (typeof k !== 'string') throw new TypeError(`${fn}: tensor names must be strings, got ${typeof k}`);
     if (k === '__metadata__') throw new Error(`${fn}: "__metadata__" is reserved and cannot name a tensor`);
@@ -142,29 +171,43 @@ function entries(fn: string, tensors: Named): [string, Tensor][] {
 function checkMetadata(fn: string, metadata: Record<string, string> | undefined): void {
   if (metadata === undefined || metadata === null) return;
   for (const [k, v] of Object.entries(metadata)) {
-    if (typeof v !== 'string') throw new TypeError(`${fn}: metadata["${k}"] must be a string, got ${typeof v}`);
+    if (typeof v !== 'string')
+      throw new TypeError(`${fn}: metadata["${k}"] must be a string, got ${typeof v}`);
   }
 }
 
 /** Raw little-endian bytes of `values` of a tensor of `dtype` (float16 values → half bits). */
 function rawBytes(dtype: DType, values: TypedArray): Uint8Array {
-  const v = dtype === 'float16' && !(values instanceof Uint16Array) ? Uint16Array.from(values as Float32Array, toHalfBits) : values;
+  const v =
+    dtype === 'float16' && !(values instanceof Uint16Array)
+      ? Uint16Array.from(values as Float32Array, toHalfBits)
+      : values;
   return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
 }
 
-function assemble(list: [string, Tensor][], data: Uint8Array[], metadata?: Record<string, string>): Uint8Array {
+function assemble(
+  list: [string, Tensor][],
+  data: Uint8Array[],
+  metadata?: Record<string, string>,
+): Uint8Array {
   // largest element type first, then by name (the reference writer's order): aligned data
-  const order = list.map((_, i) => i).sort((i, j) => {
-    const a = STORED_SIZE[SAVES_AS[list[i][1].dtype]];
-    const bb = STORED_SIZE[SAVES_AS[list[j][1].dtype]];
-    return bb - a || (list[i][0] < list[j][0] ? -1 : list[i][0] > list[j][0] ? 1 : 0);
-  });
+  const order = list
+    .map((_, i) => i)
+    .sort((i, j) => {
+      const a = STORED_SIZE[SAVES_AS[list[i][1].dtype]];
+      const bb = STORED_SIZE[SAVES_AS[list[j][1].dtype]];
+      return bb - a || (list[i][0] < list[j][0] ? -1 : list[i][0] > list[j][0] ? 1 : 0);
+    });
   const header: Record<string, unknown> = {};
   if (metadata && Object.keys(metadata).length) header.__metadata__ = metadata;
   let off = 0;
   for (const i of order) {
     const [name, t] = list[i];
-    header[name] = { dtype: SAVES_AS[t.dtype], shape: [...t.shape], data_offsets: [off, off + data[i].length] };
+    header[name] = {
+      dtype: SAVES_AS[t.dtype],
+      shape: [...t.shape],
+      data_offsets: [off, off + data[i].length],
+    };
     off += data[i].length;
   }
   let json = utf8Encode(JSON.stringify(header));
@@ -201,7 +244,9 @@ export function saveSafetensors(tensors: Named, metadata?: Record<string, string
   checkMetadata(fn, metadata);
   const data = list.map(([name, t]) => {
     if (!t._storage.backend.canReadSync) {
-      throw new Error(`${fn}: tensor "${name}" is on '${t.device}', which is read asynchronously; use await saveSafetensorsAsync(...)`);
+      throw new Error(
+        `${fn}: tensor "${name}" is on '${t.device}', which is read asynchronously; use await saveSafetensorsAsync(...)`,
+      );
     }
     return rawBytes(t.dtype, t.dataSync());
   });
@@ -209,11 +254,13 @@ export function saveSafetensors(tensors: Named, metadata?: Record<string, string
 }
 
 /** saveSafetensors for tensors on any device (values are read with `await t.data()`). */
-export async function saveSafetensorsAsync(tensors: Named, metadata?: Record<string, string>): Promise<Uint8Array> {
+export async function saveSafetensorsAsync(
+  tensors: Named,
+  metadata?: Record<string, string>,
+): Promise<Uint8Array> {
   const fn = 'saveSafetensorsAsync';
   const list = entries(fn, tensors);
   checkMetadata(fn, metadata);
   const data = await Promise.all(list.map(async ([, t]) => rawBytes(t.dtype, await t.data())));
   return assemble(list, data, metadata);
 }
-

@@ -68,16 +68,21 @@ const intList = (v: unknown, what: string): number[] => {
 /** torch._utils._rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks, metadata?) */
 function rebuildTensor(args: unknown[]): Tensor {
   const [storage, offset, sizeV, strideV, requiresGrad] = args;
-  if (!(storage instanceof StorageRef)) throw new Error(`${FN}: _rebuild_tensor_v2 expects a storage as its first argument`);
-  if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) throw new Error(`${FN}: bad storage offset ${String(offset)}`);
+  if (!(storage instanceof StorageRef))
+    throw new Error(`${FN}: _rebuild_tensor_v2 expects a storage as its first argument`);
+  if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0)
+    throw new Error(`${FN}: bad storage offset ${String(offset)}`);
   const size = intList(sizeV, 'tensor size');
   const stride = intList(strideV, 'tensor stride');
-  if (size.length !== stride.length) throw new Error(`${FN}: tensor size [${size}] and stride [${stride}] differ in length`);
+  if (size.length !== stride.length)
+    throw new Error(`${FN}: tensor size [${size}] and stride [${stride}] differ in length`);
   const numel = size.reduce((a, d) => a * d, 1);
   if (numel > 0) {
     const last = offset + size.reduce((a, d, i) => a + (d - 1) * stride[i], 0);
     if (last >= storage.numel) {
-      throw new Error(`${FN}: tensor of size [${size}], stride [${stride}] at offset ${offset} reaches element ${last} of storage '${storage.key}', which has ${storage.numel}`);
+      throw new Error(
+        `${FN}: tensor of size [${size}], stride [${stride}] at offset ${offset} reaches element ${last} of storage '${storage.key}', which has ${storage.numel}`,
+      );
     }
   }
   const t = storage.tensor()._viewAs(size, stride, offset);
@@ -89,7 +94,11 @@ function marker(name: string): PyGlobal {
   return { __global__: name };
 }
 
-function fnGlobal(name: string, call: (args: unknown[]) => unknown, build?: (obj: unknown, state: unknown) => void): PyGlobal {
+function fnGlobal(
+  name: string,
+  call: (args: unknown[]) => unknown,
+  build?: (obj: unknown, state: unknown) => void,
+): PyGlobal {
   return { __global__: name, call, build };
 }
 
@@ -102,9 +111,20 @@ const ORDERED_DICT = fnGlobal(
   },
   (obj, state) => {
     // state dicts carry `_metadata` (per-module versions) as instance state: keep it aside
-    const entries = state instanceof Map ? [...state.entries()] : Array.isArray(state) && state[0] instanceof Map ? [...(state[0] as Map<unknown, unknown>).entries()] : null;
+    const entries =
+      state instanceof Map
+        ? [...state.entries()]
+        : Array.isArray(state) && state[0] instanceof Map
+          ? [...(state[0] as Map<unknown, unknown>).entries()]
+          : null;
     if (!entries) throw new Error(`${FN}: unexpected OrderedDict state`);
-    for (const [k, v] of entries) Object.defineProperty(obj as object, String(k), { value: v, enumerable: false, configurable: true, writable: true });
+    for (const [k, v] of entries)
+      Object.defineProperty(obj as object, String(k), {
+        value: v,
+        enumerable: false,
+        configurable: true,
+        writable: true,
+      });
   },
 );
 
@@ -114,20 +134,26 @@ const PARAMETER_TYPE = marker('torch.nn.parameter.Parameter');
 const ALLOWED: Record<string, PyGlobal> = {
   'collections.OrderedDict': ORDERED_DICT,
   'torch._utils._rebuild_tensor_v2': fnGlobal('torch._utils._rebuild_tensor_v2', rebuildTensor),
-  'torch._utils._rebuild_tensor': fnGlobal('torch._utils._rebuild_tensor', (a) => rebuildTensor([a[0], a[1], a[2], a[3], false])),
+  'torch._utils._rebuild_tensor': fnGlobal('torch._utils._rebuild_tensor', (a) =>
+    rebuildTensor([a[0], a[1], a[2], a[3], false]),
+  ),
   'torch._utils._rebuild_parameter': fnGlobal('torch._utils._rebuild_parameter', (a) => {
     const t = a[0] as Tensor;
     if (a[1] === true && t.isFloatingPoint()) t.requiresGrad_(true);
     return t;
   }),
-  'torch._utils._rebuild_parameter_with_state': fnGlobal('torch._utils._rebuild_parameter_with_state', (a) => {
-    const t = a[0] as Tensor;
-    if (a[1] === true && t.isFloatingPoint()) t.requiresGrad_(true);
-    return t;
-  }),
+  'torch._utils._rebuild_parameter_with_state': fnGlobal(
+    'torch._utils._rebuild_parameter_with_state',
+    (a) => {
+      const t = a[0] as Tensor;
+      if (a[1] === true && t.isFloatingPoint()) t.requiresGrad_(true);
+      return t;
+    },
+  ),
   'torch._tensor._rebuild_from_type_v2': fnGlobal('torch._tensor._rebuild_from_type_v2', (a) => {
     const [func, newType, args] = a as [PyGlobal, PyGlobal, unknown[]];
-    if (newType !== TENSOR_TYPE && newType !== PARAMETER_TYPE) throw new Error(`${FN}: tensor subclass ${String(newType?.__global__)} is not supported`);
+    if (newType !== TENSOR_TYPE && newType !== PARAMETER_TYPE)
+      throw new Error(`${FN}: tensor subclass ${String(newType?.__global__)} is not supported`);
     if (!func?.call || !Array.isArray(args)) throw new Error(`${FN}: bad _rebuild_from_type_v2 arguments`);
     return func.call(args);
   }),
@@ -138,7 +164,8 @@ const ALLOWED: Record<string, PyGlobal> = {
   '_codecs.encode': fnGlobal('_codecs.encode', (a) => {
     const [s, enc] = a;
     if (typeof s !== 'string') throw new Error(`${FN}: _codecs.encode expects a string`);
-    if (enc !== 'latin1' && enc !== 'latin-1') throw new Error(`${FN}: _codecs.encode with encoding ${String(enc)} is not supported`);
+    if (enc !== 'latin1' && enc !== 'latin-1')
+      throw new Error(`${FN}: _codecs.encode with encoding ${String(enc)} is not supported`);
     return Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
   }),
 };
@@ -150,7 +177,8 @@ function hint(full: string): string {
   if (full.startsWith('__main__.') || full.startsWith('__torch__.') || full.startsWith('torch.nn.modules.')) {
     return '. This file pickles a whole model (its Python classes); save model.state_dict() instead';
   }
-  if (/^torch\.(Complex\w+|QU?Int\w+)Storage$/.test(full)) return '. Kindling has no complex or quantized dtypes';
+  if (/^torch\.(Complex\w+|QU?Int\w+)Storage$/.test(full))
+    return '. Kindling has no complex or quantized dtypes';
   if (full.startsWith('numpy.')) return '. numpy objects are not part of a weights-only state dict';
   return '';
 }
@@ -171,12 +199,16 @@ export function torchLoad<T = Map<string, Tensor>>(bytes: Uint8Array, opts: Torc
   if (!LITTLE_ENDIAN) throw new Error(`${FN}: big-endian hosts are not supported`);
   const b = asBytes(FN, bytes);
   if (b.length >= 2 && b[0] === 0x80 && b[1] <= 5) {
-    throw new Error(`${FN}: this is the legacy (pre-1.6) torch.save format, which is not supported; re-save it with a current PyTorch`);
+    throw new Error(
+      `${FN}: this is the legacy (pre-1.6) torch.save format, which is not supported; re-save it with a current PyTorch`,
+    );
   }
   const zip = new ZipReader(b, FN, { maxEntryBytes: opts.maxEntryBytes });
   const pkl = [...zip.entries.keys()].filter((n) => n.endsWith('/data.pkl') && n.split('/').length === 2);
   if (pkl.length !== 1) {
-    throw new Error(`${FN}: expected exactly one <archive>/data.pkl in the zip, found ${pkl.length ? pkl.join(', ') : 'none'} (not a torch.save file?)`);
+    throw new Error(
+      `${FN}: expected exactly one <archive>/data.pkl in the zip, found ${pkl.length ? pkl.join(', ') : 'none'} (not a torch.save file?)`,
+    );
   }
   const prefix = pkl[0].slice(0, -'data.pkl'.length);
   let bigEndian = false;
@@ -190,21 +222,29 @@ export function torchLoad<T = Map<string, Tensor>>(bytes: Uint8Array, opts: Torc
   const result = unpickle(
     zip.read(pkl[0]),
     {
-      findGlobal: (module, name) => (Object.hasOwn(ALLOWED, `${module}.${name}`) ? ALLOWED[`${module}.${name}`] : undefined),
+      findGlobal: (module, name) =>
+        Object.hasOwn(ALLOWED, `${module}.${name}`) ? ALLOWED[`${module}.${name}`] : undefined,
       refusalHint: hint,
       persistentLoad(pid) {
         if (!Array.isArray(pid) || pid.length < 5 || pid[0] !== 'storage') {
-          throw new Error(`${FN}: unsupported persistent id ${Array.isArray(pid) ? `('${String(pid[0])}', ...)` : String(pid)}`);
+          throw new Error(
+            `${FN}: unsupported persistent id ${Array.isArray(pid) ? `('${String(pid[0])}', ...)` : String(pid)}`,
+          );
         }
         const [, typeG, keyV, , numelV] = pid as [string, StorageType, unknown, unknown, unknown];
-        if (!typeG || typeof typeG !== 'object' || !('stored' in typeG)) throw new Error(`${FN}: persistent id names no storage type`);
+        if (!typeG || typeof typeG !== 'object' || !('stored' in typeG))
+          throw new Error(`${FN}: persistent id names no storage type`);
         const key = String(keyV);
         if (!/^[\w.-]+$/.test(key)) throw new Error(`${FN}: bad storage key ${JSON.stringify(key)}`);
         const numel = Number(numelV);
-        if (!Number.isSafeInteger(numel) || numel < 0) throw new Error(`${FN}: storage '${key}' has a bad element count ${String(numelV)}`);
+        if (!Number.isSafeInteger(numel) || numel < 0)
+          throw new Error(`${FN}: storage '${key}' has a bad element count ${String(numelV)}`);
         const have = storages.get(key);
         if (have) {
-          if (have.type !== typeG.stored) throw new Error(`${FN}: storage '${key}' is used with two dtypes (${have.type}, ${typeG.stored})`);
+          if (have.type !== typeG.stored)
+            throw new Error(
+              `${FN}: storage '${key}' is used with two dtypes (${have.type}, ${typeG.stored})`,
+            );
           return have;
         }
         const name = `${prefix}data/${key}`;
@@ -212,10 +252,15 @@ export function torchLoad<T = Map<string, Tensor>>(bytes: Uint8Array, opts: Torc
         if (!entry) throw new Error(`${FN}: storage '${key}' is missing from the archive (no ${name})`);
         const want = numel * STORED_SIZE[typeG.stored];
         if (entry.size !== want) {
-          throw new Error(`${FN}: storage '${key}' holds ${entry.size} bytes, but ${numel} ${typeG.stored} elements need ${want}`);
+          throw new Error(
+            `${FN}: storage '${key}' holds ${entry.size} bytes, but ${numel} ${typeG.stored} elements need ${want}`,
+          );
         }
-        const raw = zip.read(name).slice();
-        if (bigEndian) swapBytes(raw, STORED_SIZE[typeG.stored]);
+        const size = STORED_SIZE[typeG.stored];
+        const data = zip.read(name);
+        // a view into the file when aligned (PyTorch aligns storages to 64 bytes), else a copy
+        const raw = bigEndian || data.byteOffset % size !== 0 ? data.slice() : data;
+        if (bigEndian) swapBytes(raw, size);
         const ref = new StorageRef(key, typeG.stored, numel, raw, device);
         storages.set(key, ref);
         return ref;

@@ -8,7 +8,16 @@
 import { latin1, utf8Decode } from './bytes.js';
 
 /** A Python tuple (kept apart from lists only where it matters: dict keys, reprs). */
-export type PyValue = null | boolean | number | bigint | string | Uint8Array | PyValue[] | Map<unknown, unknown> | object;
+export type PyValue =
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | Uint8Array
+  | PyValue[]
+  | Map<unknown, unknown>
+  | object;
 
 /** An allowlisted global: `call` implements REDUCE / NEWOBJ on it (absent: a type marker, not callable). */
 export interface PyGlobal {
@@ -26,9 +35,6 @@ export interface UnpickleHooks {
   /** Explain a refused global (appended to the error). */
   refusalHint?(fullName: string): string;
 }
-
-class Mark {}
-const MARK = new Mark();
 
 /** Run the pickle in `data` and return the object it builds. `fn` names the caller in errors. */
 export function unpickle(data: Uint8Array, hooks: UnpickleHooks, fn: string): unknown {
@@ -97,7 +103,8 @@ export function unpickle(data: Uint8Array, hooks: UnpickleHooks, fn: string): un
     stack = metastack.pop() as unknown[];
     return items;
   };
-  const intOf = (v: bigint): number | bigint => (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
+  const intOf = (v: bigint): number | bigint =>
+    v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
   const longLE = (b: Uint8Array): number | bigint => {
     if (b.length === 0) return 0;
     let v = 0n;
@@ -110,13 +117,16 @@ export function unpickle(data: Uint8Array, hooks: UnpickleHooks, fn: string): un
     if (!g) {
       const full = `${module}.${name}`;
       const hint = hooks.refusalHint?.(full) ?? '';
-      fail(`refusing to load global '${full}': it is not in the weights-only allowlist, and loading it could run code${hint}`);
+      fail(
+        `refusing to load global '${full}': it is not in the weights-only allowlist, and loading it could run code${hint}`,
+      );
     }
     return g as PyGlobal;
   };
   const callable = (f: unknown, op: string): ((args: unknown[]) => unknown) => {
     const g = f as PyGlobal;
-    if (!g || typeof g !== 'object' || typeof g.__global__ !== 'string') fail(`${op} on something that is not an allowlisted global`);
+    if (!g || typeof g !== 'object' || typeof g.__global__ !== 'string')
+      fail(`${op} on something that is not an allowlisted global`);
     if (!g.call) fail(`${op}: '${g.__global__}' cannot be called`);
     return (args) => (g.call as (a: unknown[]) => unknown)(args);
   };
@@ -231,7 +241,11 @@ export function unpickle(data: Uint8Array, hooks: UnpickleHooks, fn: string): un
         stack.push(utf8Decode(bytes(u64()), `${fn}: pickled string`));
         break;
       case 0x56: // UNICODE (raw-unicode-escape)
-        stack.push(line().replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_, a, b) => String.fromCodePoint(parseInt(a ?? b, 16))));
+        stack.push(
+          line().replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_, a, b) =>
+            String.fromCodePoint(parseInt(a ?? b, 16)),
+          ),
+        );
         break;
       case 0x54: // BINSTRING
         stack.push(latin1(bytes(i32())));
@@ -275,15 +289,21 @@ export function unpickle(data: Uint8Array, hooks: UnpickleHooks, fn: string): un
         stack.push([a, b, c]);
         break;
       }
-      case 0x74: // TUPLE
-        stack.push(popMark());
+      case 0x74: {
+        // TUPLE (popMark replaces `stack`: take the items first)
+        const items = popMark();
+        stack.push(items);
         break;
+      }
       case 0x5d: // EMPTY_LIST
         stack.push([]);
         break;
-      case 0x6c: // LIST
-        stack.push(popMark());
+      case 0x6c: {
+        // LIST
+        const items = popMark();
+        stack.push(items);
         break;
+      }
       case 0x61: {
         // APPEND
         const v = pop();
@@ -335,9 +355,12 @@ export function unpickle(data: Uint8Array, hooks: UnpickleHooks, fn: string): un
         for (const v of items) (s as Set<unknown>).add(v);
         break;
       }
-      case 0x91: // FROZENSET
-        stack.push(new Set(popMark()));
+      case 0x91: {
+        // FROZENSET
+        const items = popMark();
+        stack.push(new Set(items));
         break;
+      }
       case 0x67: // GET
         stack.push(getMemo(Number(line())));
         break;
@@ -395,7 +418,8 @@ export function unpickle(data: Uint8Array, hooks: UnpickleHooks, fn: string): un
         const kwargs = pop();
         const args = pop();
         const cls = pop();
-        if (!Array.isArray(args) || !(kwargs instanceof Map) || kwargs.size) fail('NEWOBJ_EX with keyword arguments is not supported');
+        if (!Array.isArray(args) || !(kwargs instanceof Map) || kwargs.size)
+          fail('NEWOBJ_EX with keyword arguments is not supported');
         stack.push(track(callable(cls, 'NEWOBJ_EX')(args as unknown[]), cls as PyGlobal));
         break;
       }
@@ -404,7 +428,10 @@ export function unpickle(data: Uint8Array, hooks: UnpickleHooks, fn: string): un
         const state = pop();
         const obj = top();
         const g = obj && typeof obj === 'object' ? built.get(obj) : undefined;
-        if (!g?.build) fail(`BUILD (setting object state) is only allowed on allowlisted objects${g ? `, not on '${g.__global__}' results` : ''}`);
+        if (!g?.build)
+          fail(
+            `BUILD (setting object state) is only allowed on allowlisted objects${g ? `, not on '${g.__global__}' results` : ''}`,
+          );
         (g as PyGlobal).build?.(obj, state);
         break;
       }

@@ -56,26 +56,36 @@ export class ZipReader {
         break;
       }
     }
-    if (eocd < 0) this.fail('not a zip file, or truncated (no end-of-central-directory record; torch.save writes a zip archive)');
+    if (eocd < 0)
+      this.fail(
+        'not a zip file, or truncated (no end-of-central-directory record; torch.save writes a zip archive)',
+      );
     let count = dv.getUint16(eocd + 10, true);
     let cdSize = dv.getUint32(eocd + 12, true);
     let cdOffset = dv.getUint32(eocd + 16, true);
-    if (dv.getUint16(eocd + 4, true) !== 0 || dv.getUint16(eocd + 6, true) !== 0) this.fail('multi-disk zip archives are not supported');
+    if (dv.getUint16(eocd + 4, true) !== 0 || dv.getUint16(eocd + 6, true) !== 0)
+      this.fail('multi-disk zip archives are not supported');
     if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
       const loc = eocd - 20;
-      if (loc < 0 || dv.getUint32(loc, true) !== 0x07064b50) this.fail('zip64 end-of-central-directory locator missing');
+      if (loc < 0 || dv.getUint32(loc, true) !== 0x07064b50)
+        this.fail('zip64 end-of-central-directory locator missing');
       const rec = u64(dv, loc + 8, `${this.fn}: zip64 record offset`);
-      if (rec + 56 > b.length || dv.getUint32(rec, true) !== 0x06064b50) this.fail('zip64 end-of-central-directory record missing or out of bounds');
+      if (rec + 56 > b.length || dv.getUint32(rec, true) !== 0x06064b50)
+        this.fail('zip64 end-of-central-directory record missing or out of bounds');
       count = u64(dv, rec + 32, `${this.fn}: zip64 entry count`);
       cdSize = u64(dv, rec + 40, `${this.fn}: zip64 directory size`);
       cdOffset = u64(dv, rec + 48, `${this.fn}: zip64 directory offset`);
     }
-    if (cdOffset + cdSize > b.length) this.fail(`central directory [${cdOffset}, ${cdOffset + cdSize}) lies outside the ${b.length}-byte file (truncated?)`);
+    if (cdOffset + cdSize > b.length)
+      this.fail(
+        `central directory [${cdOffset}, ${cdOffset + cdSize}) lies outside the ${b.length}-byte file (truncated?)`,
+      );
     if (count > cdSize / 46) this.fail(`central directory claims ${count} entries in ${cdSize} bytes`);
     let p = cdOffset;
     const ranges: [number, number, string][] = [];
     for (let n = 0; n < count; n++) {
-      if (p + 46 > cdOffset + cdSize || dv.getUint32(p, true) !== 0x02014b50) this.fail(`central directory entry ${n} is corrupt`);
+      if (p + 46 > cdOffset + cdSize || dv.getUint32(p, true) !== 0x02014b50)
+        this.fail(`central directory entry ${n} is corrupt`);
       const flags = dv.getUint16(p + 8, true);
       const method = dv.getUint16(p + 10, true);
       const crc = dv.getUint32(p + 16, true);
@@ -111,13 +121,19 @@ export class ZipReader {
       if (flags & 1) this.fail(`entry "${name}" is encrypted`);
       if (this.entries.has(name)) this.fail(`duplicate entry "${name}" in the zip directory`);
       if (headerOffset + 30 > b.length || dv.getUint32(headerOffset, true) !== 0x04034b50) {
-        this.fail(`entry "${name}": local header at ${headerOffset} is missing or outside the file (truncated?)`);
+        this.fail(
+          `entry "${name}": local header at ${headerOffset} is missing or outside the file (truncated?)`,
+        );
       }
-      const dataOffset = headerOffset + 30 + dv.getUint16(headerOffset + 26, true) + dv.getUint16(headerOffset + 28, true);
+      const dataOffset =
+        headerOffset + 30 + dv.getUint16(headerOffset + 26, true) + dv.getUint16(headerOffset + 28, true);
       if (dataOffset + compressedSize > b.length) {
-        this.fail(`entry "${name}": data [${dataOffset}, ${dataOffset + compressedSize}) runs past the end of the ${b.length}-byte file (truncated?)`);
+        this.fail(
+          `entry "${name}": data [${dataOffset}, ${dataOffset + compressedSize}) runs past the end of the ${b.length}-byte file (truncated?)`,
+        );
       }
-      if (dataOffset + compressedSize > cdOffset && headerOffset < cdOffset + cdSize) this.fail(`entry "${name}" overlaps the central directory`);
+      if (dataOffset + compressedSize > cdOffset && headerOffset < cdOffset + cdSize)
+        this.fail(`entry "${name}" overlaps the central directory`);
       ranges.push([headerOffset, dataOffset + compressedSize, name]);
       this.entries.set(name, { name, method, crc, compressedSize, size, headerOffset, dataOffset });
       p = end;
@@ -125,7 +141,8 @@ export class ZipReader {
     // no two entries may share bytes (overlapping entries are how non-recursive zip bombs work)
     ranges.sort((r, s) => r[0] - s[0]);
     for (let i = 1; i < ranges.length; i++) {
-      if (ranges[i][0] < ranges[i - 1][1]) this.fail(`entries "${ranges[i - 1][2]}" and "${ranges[i][2]}" overlap (zip bomb?)`);
+      if (ranges[i][0] < ranges[i - 1][1])
+        this.fail(`entries "${ranges[i - 1][2]}" and "${ranges[i][2]}" overlap (zip bomb?)`);
     }
   }
 
@@ -133,18 +150,27 @@ export class ZipReader {
   read(name: string): Uint8Array {
     const e = this.entries.get(name);
     if (!e) return this.fail(`the archive has no entry "${name}"`);
-    if (e.size > this.limits.maxEntryBytes) this.fail(`entry "${name}" is ${e.size} bytes uncompressed, over the ${this.limits.maxEntryBytes}-byte limit`);
+    if (e.size > this.limits.maxEntryBytes)
+      this.fail(
+        `entry "${name}" is ${e.size} bytes uncompressed, over the ${this.limits.maxEntryBytes}-byte limit`,
+      );
     const raw = this.b.subarray(e.dataOffset, e.dataOffset + e.compressedSize);
     let data: Uint8Array;
     if (e.method === 0) {
-      if (e.compressedSize !== e.size) this.fail(`stored entry "${name}" has compressed size ${e.compressedSize} != size ${e.size}`);
+      if (e.compressedSize !== e.size)
+        this.fail(`stored entry "${name}" has compressed size ${e.compressedSize} != size ${e.size}`);
       data = raw;
     } else if (e.method === 8) {
       if (e.size > this.limits.maxRatio * Math.max(e.compressedSize, 1) && e.size > 1 << 20) {
-        this.fail(`entry "${name}" would inflate ${e.compressedSize} bytes to ${e.size} (ratio over ${this.limits.maxRatio}; zip bomb?)`);
+        this.fail(
+          `entry "${name}" would inflate ${e.compressedSize} bytes to ${e.size} (ratio over ${this.limits.maxRatio}; zip bomb?)`,
+        );
       }
       data = inflateRaw(raw, e.size, `${this.fn}: entry "${name}"`);
-    } else return this.fail(`entry "${name}" uses compression method ${e.method} (only stored and deflate are supported)`);
+    } else
+      return this.fail(
+        `entry "${name}" uses compression method ${e.method} (only stored and deflate are supported)`,
+      );
     if (crc32(data) !== e.crc) this.fail(`entry "${name}" fails its CRC-32 check (corrupt file)`);
     return data;
   }

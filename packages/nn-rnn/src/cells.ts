@@ -29,7 +29,13 @@ export class RNNCellBase extends Module {
   declare bias_ih: Parameter | null;
   declare bias_hh: Parameter | null;
 
-  constructor(inputSize: number, hiddenSize: number, bias: boolean, numChunks: number, o: RNNCellBaseOptions = {}) {
+  constructor(
+    inputSize: number,
+    hiddenSize: number,
+    bias: boolean,
+    numChunks: number,
+    o: RNNCellBaseOptions = {},
+  ) {
     super();
     checkSize('input_size', inputSize);
     checkSize('hidden_size', hiddenSize);
@@ -56,17 +62,24 @@ export class RNNCellBase extends Module {
   }
 
   /** Unbatched inputs get a batch dim; missing states are zeros. Returns [input (B, H_in), states (B, H), batched]. */
-  _prepare(input: Tensor, hx: readonly Tensor[] | null): [Tensor, Tensor[], boolean] {
+  _prepare(input: Tensor, hx: readonly Tensor[] | null, states = 1): [Tensor, Tensor[], boolean] {
     const name = this._getName();
     if (input.ndim !== 1 && input.ndim !== 2) {
       throw new RangeError(`${name}: Expected input to be 1-D or 2-D but received ${input.ndim}-D tensor`);
     }
     const batched = input.ndim === 2;
     const x = batched ? input : input.unsqueeze(0);
-    const n = name === 'LSTMCell' ? 2 : 1;
-    if (!hx) return [x, Array.from({ length: n }, () => zeros([x.shape[0], this.hiddenSize], { dtype: x.dtype, device: x.device })), batched];
+    if (!hx)
+      return [
+        x,
+        Array.from({ length: states }, () =>
+          zeros([x.shape[0], this.hiddenSize], { dtype: x.dtype, device: x.device }),
+        ),
+        batched,
+      ];
     for (const h of hx) {
-      if (h.ndim !== 1 && h.ndim !== 2) throw new RangeError(`${name}: Expected hidden to be 1D or 2D, got ${h.ndim}D instead`);
+      if (h.ndim !== 1 && h.ndim !== 2)
+        throw new RangeError(`${name}: Expected hidden to be 1D or 2D, got ${h.ndim}D instead`);
       if (h.ndim !== input.ndim) {
         throw new RangeError(
           batched
@@ -103,7 +116,8 @@ export class RNNCell extends RNNCellBase {
 
   constructor(inputSize: number, hiddenSize: number, o: RNNCellOptions = {}) {
     const nonlinearity = o.nonlinearity ?? 'tanh';
-    if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') throw new RangeError(`Unknown nonlinearity: ${nonlinearity}`);
+    if (nonlinearity !== 'tanh' && nonlinearity !== 'relu')
+      throw new RangeError(`Unknown nonlinearity: ${nonlinearity}`);
     super(inputSize, hiddenSize, o.bias ?? true, 1, o);
     this.nonlinearity = nonlinearity;
   }
@@ -133,8 +147,9 @@ export class LSTMCell extends RNNCellBase {
   }
 
   override forward(input: Tensor, hx?: readonly [Tensor, Tensor] | null): [Tensor, Tensor] {
-    if (hx && (!Array.isArray(hx) || hx.length !== 2)) throw new TypeError('LSTMCell: hx should be a pair [h, c] of tensors');
-    const [x, [h, c], batched] = this._prepare(input, hx ? [hx[0], hx[1]] : null);
+    if (hx && (!Array.isArray(hx) || hx.length !== 2))
+      throw new TypeError('LSTMCell: hx should be a pair [h, c] of tensors');
+    const [x, [h, c], batched] = this._prepare(input, hx ? [hx[0], hx[1]] : null, 2);
     const [h2, c2] = lstmCell(x, [h, c], this.weight_ih, this.weight_hh, this.bias_ih, this.bias_hh);
     return batched ? [h2, c2] : [h2.squeeze(0), c2.squeeze(0)];
   }

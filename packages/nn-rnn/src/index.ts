@@ -4,7 +4,14 @@
  */
 export { RNNBase, type RNNBaseOptions } from './rnn-base.js';
 export { GRU, type GRUOptions, LSTM, type LSTMOptions, RNN, type RNNOptions } from './rnn.js';
-export { GRUCell, LSTMCell, RNNCell, RNNCellBase, type RNNCellBaseOptions, type RNNCellOptions } from './cells.js';
+export {
+  GRUCell,
+  LSTMCell,
+  RNNCell,
+  RNNCellBase,
+  type RNNCellBaseOptions,
+  type RNNCellOptions,
+} from './cells.js';
 export { invertPermutation, isPackedSequence, PackedSequence } from './packed-sequence.js';
 export {
   type PackPaddedOptions,

@@ -4,7 +4,7 @@
  * gradient flows back to the padded tensor with one scatter.
  */
 import { cat, full, pad, stack, type Tensor, tensor } from '@kindling/tensor';
-import { PackedSequence } from './packed-sequence.js';
+import { hostIndices, PackedSequence, rememberHost } from './packed-sequence.js';
 import { hostInts, list } from './util.js';
 
 export interface PackPaddedOptions {
@@ -14,14 +14,22 @@ export interface PackPaddedOptions {
   enforceSorted?: boolean;
 }
 
-const TORCH_TYPE: Record<string, string> = { float32: 'Float', float64: 'Double', float16: 'Half', int32: 'Long', bool: 'Bool' };
+const TORCH_TYPE: Record<string, string> = {
+  float32: 'Float',
+  float64: 'Double',
+  float16: 'Half',
+  int32: 'Long',
+  bool: 'Bool',
+};
 
 /** lengths as numbers, checked as PyTorch checks its `lengths` argument. */
 function lengthsOf(lengths: Tensor | readonly number[]): number[] {
   if (!Array.isArray(lengths)) {
     const t = lengths as Tensor;
     if (t.ndim !== 1 || t.device !== 'cpu') {
-      throw new RangeError(`'lengths' argument should be a 1D CPU int64 tensor, but got ${t.ndim}D ${t.device} ${TORCH_TYPE[t.dtype]} tensor`);
+      throw new RangeError(
+        `'lengths' argument should be a 1D CPU int64 tensor, but got ${t.ndim}D ${t.device} ${TORCH_TYPE[t.dtype]} tensor`,
+      );
     }
   }
   return hostInts(lengths);
@@ -53,19 +61,27 @@ function batchSizesOf(sorted: readonly number[]): number[] {
  * packed.batchSizes;                                 // tensor([3, 3, 2, 1, 1])
  * const [out, hN] = new GRU(8, 16).call(packed);     // out is a PackedSequence
  */
-export function packPaddedSequence(input: Tensor, lengths: Tensor | readonly number[], o: PackPaddedOptions = {}): PackedSequence {
+export function packPaddedSequence(
+  input: Tensor,
+  lengths: Tensor | readonly number[],
+  o: PackPaddedOptions = {},
+): PackedSequence {
   const batchFirst = o.batchFirst ?? false;
   const enforceSorted = o.enforceSorted ?? true;
   const lens = lengthsOf(lengths);
   if (input.numel() === 0) throw new RangeError('Cannot pack empty tensors.');
   if (input.ndim < 2) {
-    throw new RangeError(`pack_padded_sequence: expected input of at least 2 dimensions (T x B x *), got ${list(input.shape)}`);
+    throw new RangeError(
+      `pack_padded_sequence: expected input of at least 2 dimensions (T x B x *), got ${list(input.shape)}`,
+    );
   }
   const bDim = batchFirst ? 0 : 1;
   const B = input.shape[bDim];
   const T = input.shape[1 - bDim];
   if (lens.length !== B) {
-    throw new RangeError(`Expected \`len(lengths)\` to be equal to batch_size, but got ${lens.length} (batch_size=${B})`);
+    throw new RangeError(
+      `Expected \`len(lengths)\` to be equal to batch_size, but got ${lens.length} (batch_size=${B})`,
+    );
   }
   let order: number[] | null = null;
   let sorted = lens;
@@ -74,7 +90,9 @@ export function packPaddedSequence(input: Tensor, lengths: Tensor | readonly num
     sorted = order.map((i) => lens[i]);
   }
   if (sorted[B - 1] <= 0) {
-    throw new RangeError("Length of all samples has to be greater than 0, but found an element in 'lengths' that is <= 0");
+    throw new RangeError(
+      "Length of all samples has to be greater than 0, but found an element in 'lengths' that is <= 0",
+    );
   }
   for (let i = 1; i < B; i++) {
     if (sorted[i] > sorted[i - 1]) {
@@ -99,7 +117,7 @@ export function packPaddedSequence(input: Tensor, lengths: Tensor | readonly num
   });
   const feat = input.shape.slice(2);
   const data = input.reshape([B * T, ...feat]).indexSelect(0, idx(rows, input.device));
-  const sortedIndices = order ? idx(order, input.device) : null;
+  const sortedIndices = order ? rememberHost(idx(order, input.device), order) : null;
   return new PackedSequence(data, idx(batchSizes, 'cpu'), sortedIndices);
 }
 
@@ -140,21 +158,25 @@ export function padPackedSequence(sequence: PackedSequence, o: PadPackedOptions 
   const B = bs[0] ?? 0;
   const lengths = Array.from({ length: B }, (_, b) => bs.filter((n) => n > b).length);
   const offsets: number[] = [];
-  bs.reduce((at, n) => (offsets.push(at), at + n), 0);
+  for (let t = 0, at = 0; t < bs.length; at += bs[t++]) offsets.push(at);
   // each padded slot reads its packed row, or row N (the padding row)
   const rows: number[] = [];
   const slot = (t: number, b: number) => (t < bs.length && b < bs[t] ? offsets[t] + b : N);
   if (batchFirst) for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) rows.push(slot(t, b));
   else for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) rows.push(slot(t, b));
   const feat = data.shape.slice(1);
-  const src = cat([data, full([1, ...feat], o.paddingValue ?? 0, { dtype: data.dtype, device: data.device })], 0);
-  let padded = src.indexSelect(0, idx(rows, data.device)).reshape(batchFirst ? [B, T, ...feat] : [T, B, ...feat]);
+  const src = cat(
+    [data, full([1, ...feat], o.paddingValue ?? 0, { dtype: data.dtype, device: data.device })],
+    0,
+  );
+  let padded = src
+    .indexSelect(0, idx(rows, data.device))
+    .reshape(batchFirst ? [B, T, ...feat] : [T, B, ...feat]);
   let lens = lengths;
   const unsorted = sequence.unsortedIndices;
   if (unsorted) {
     padded = padded.indexSelect(batchFirst ? 0 : 1, unsorted);
-    const perm = hostInts(unsorted.device === 'cpu' ? unsorted : unsorted.to('cpu'));
-    lens = perm.map((i) => lengths[i]);
+    lens = hostIndices(unsorted).map((i) => lengths[i]);
   }
   return [padded, idx(lens, 'cpu')];
 }
@@ -179,7 +201,8 @@ export interface PadSequenceOptions {
  */
 export function padSequence(sequences: readonly Tensor[], o: PadSequenceOptions = {}): Tensor {
   const side = o.paddingSide ?? 'right';
-  if (side !== 'left' && side !== 'right') throw new RangeError(`Expected padding_side to be one of left or right, but got ${side}.`);
+  if (side !== 'left' && side !== 'right')
+    throw new RangeError(`Expected padding_side to be one of left or right, but got ${side}.`);
   if (sequences.length === 0) throw new RangeError('received an empty list of sequences');
   const ref = sequences[0].shape.slice(1);
   sequences.forEach((s, i) => {
@@ -213,7 +236,10 @@ export function padSequence(sequences: readonly Tensor[], o: PadSequenceOptions 
  * const packed = packSequence([tensor([1, 2, 3]), tensor([4, 5]), tensor([6])]);
  * packed.data; // tensor([1, 4, 6, 2, 5, 3])
  */
-export function packSequence(sequences: readonly Tensor[], o: { enforceSorted?: boolean } = {}): PackedSequence {
+export function packSequence(
+  sequences: readonly Tensor[],
+  o: { enforceSorted?: boolean } = {},
+): PackedSequence {
   const lengths = sequences.map((s) => s.shape[0]);
   return packPaddedSequence(padSequence(sequences), lengths, { enforceSorted: o.enforceSorted ?? true });
 }
@@ -226,17 +252,28 @@ export function packSequence(sequences: readonly Tensor[], o: { enforceSorted?: 
  * @example
  * const seqs = unpadSequence(padSequence([a, b, c]), [a.shape[0], b.shape[0], c.shape[0]]);
  */
-export function unpadSequence(padded: Tensor, lengths: Tensor | readonly number[], o: { batchFirst?: boolean } = {}): Tensor[] {
+export function unpadSequence(
+  padded: Tensor,
+  lengths: Tensor | readonly number[],
+  o: { batchFirst?: boolean } = {},
+): Tensor[] {
   const lens = hostInts(lengths);
   const bDim = o.batchFirst ? 0 : 1;
-  if (padded.ndim < 2) throw new RangeError(`unpad_sequence: expected padded sequences of at least 2 dimensions, got ${list(padded.shape)}`);
+  if (padded.ndim < 2)
+    throw new RangeError(
+      `unpad_sequence: expected padded sequences of at least 2 dimensions, got ${list(padded.shape)}`,
+    );
   const T = padded.shape[1 - bDim];
   if (lens.length !== padded.shape[bDim]) {
-    throw new RangeError(`Expected \`len(lengths)\` to be equal to batch_size, but got ${lens.length} (batch_size=${padded.shape[bDim]})`);
+    throw new RangeError(
+      `Expected \`len(lengths)\` to be equal to batch_size, but got ${lens.length} (batch_size=${padded.shape[bDim]})`,
+    );
   }
   const bad = lens.find((n) => n < 0 || n > T);
   if (bad !== undefined) {
-    throw new RangeError(`unpad_sequence: every length has to be in 0..${T} (the padded sequence length), but found ${bad}`);
+    throw new RangeError(
+      `unpad_sequence: every length has to be in 0..${T} (the padded sequence length), but found ${bad}`,
+    );
   }
   return lens.map((n, b) => padded.select(bDim, b).narrow(0, 0, n));
 }

@@ -1,6 +1,22 @@
 /** PackedSequence (torch.nn.utils.rnn.PackedSequence) and invertPermutation. */
 import { arange, type Device, type DType, type Tensor, zerosLike } from '@kindling/tensor';
 
+/** Host copies of index tensors made on the host (so reading them back needs no device sync). */
+const hostCopies = new WeakMap<Tensor, readonly number[]>();
+
+/** Record the host values of an index tensor built from them. */
+export function rememberHost(t: Tensor, values: readonly number[]): Tensor {
+  hostCopies.set(t, values);
+  return t;
+}
+
+/** The values of a 1-D index tensor on the host: a remembered copy, else read back. */
+export function hostIndices(t: Tensor): number[] {
+  const known = hostCopies.get(t);
+  if (known) return [...known];
+  return Array.from((t.device === 'cpu' ? t : t.to('cpu')).dataSync(), Number);
+}
+
 /**
  * The inverse of a permutation of 0..n-1: `out[perm[i]] = i` (torch.nn.utils.rnn.invert_permutation).
  * Returns null for null. Runs on the permutation's device.
@@ -11,7 +27,11 @@ import { arange, type Device, type DType, type Tensor, zerosLike } from '@kindli
 export function invertPermutation(permutation: Tensor | null | undefined): Tensor | null {
   if (!permutation) return null;
   const n = permutation.numel();
-  return zerosLike(permutation).scatter(0, permutation, arange(n, { dtype: permutation.dtype, device: permutation.device }));
+  return zerosLike(permutation).scatter(
+    0,
+    permutation,
+    arange(n, { dtype: permutation.dtype, device: permutation.device }),
+  );
 }
 
 /**
@@ -37,14 +57,31 @@ export class PackedSequence extends Array<Tensor | null> {
     return Array;
   }
 
-  constructor(data: Tensor, batchSizes: Tensor, sortedIndices: Tensor | null = null, unsortedIndices: Tensor | null = null) {
+  constructor(
+    data: Tensor,
+    batchSizes: Tensor,
+    sortedIndices: Tensor | null = null,
+    unsortedIndices: Tensor | null = null,
+  ) {
     super();
     if (batchSizes.device !== 'cpu') {
       throw new RangeError(
         'batch_sizes should always be on CPU. Instances of PackedSequence should never be created manually. They should be instantiated by functions like packSequence and packPaddedSequence.',
       );
     }
-    this.push(data, batchSizes, sortedIndices, unsortedIndices ?? invertPermutation(sortedIndices));
+    let unsorted = unsortedIndices ?? null;
+    if (!unsorted && sortedIndices) {
+      const known = hostCopies.get(sortedIndices);
+      unsorted = invertPermutation(sortedIndices);
+      if (known && unsorted) {
+        const inv = new Array<number>(known.length);
+        known.forEach((v, i) => {
+          inv[v] = i;
+        });
+        rememberHost(unsorted, inv);
+      }
+    }
+    this.push(data, batchSizes, sortedIndices, unsorted);
   }
 
   get data(): Tensor {
@@ -64,7 +101,12 @@ export class PackedSequence extends Array<Tensor | null> {
   to(target: Device | DType | { device?: Device; dtype?: DType }): PackedSequence {
     const data = this.data.to(target);
     if (data === this.data) return this;
-    const move = (t: Tensor | null) => (t && t.device !== data.device ? t.to(data.device) : t);
+    const move = (t: Tensor | null) => {
+      if (!t || t.device === data.device) return t;
+      const moved = t.to(data.device);
+      const known = hostCopies.get(t);
+      return known ? rememberHost(moved, known) : moved;
+    };
     return new PackedSequence(data, this.batchSizes, move(this.sortedIndices), move(this.unsortedIndices));
   }
   cpu(): PackedSequence {

@@ -1,7 +1,15 @@
 /** RNNBase: the parameters, checks and forward shared by RNN, LSTM and GRU (torch.nn.RNNBase). */
 import { Module, Parameter, uniform_ } from '@kindling/nn-layers';
 import { type Device, type DType, empty, type Tensor, zeros } from '@kindling/tensor';
-import { gru, type LayerWeights, lstm, type RecurrentOptions, type RNNMode, rnnRelu, rnnTanh } from './functional/recurrent.js';
+import {
+  gru,
+  type LayerWeights,
+  lstm,
+  type RecurrentOptions,
+  type RNNMode,
+  rnnRelu,
+  rnnTanh,
+} from './functional/recurrent.js';
 import { PackedSequence } from './packed-sequence.js';
 import { checkSize, hostInts, list, py, sameShape, tuple } from './util.js';
 
@@ -62,14 +70,17 @@ export class RNNBase extends Module {
     checkSize('hidden_size', hiddenSize);
     checkSize('num_layers', numLayers);
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
-      throw new RangeError('dropout should be a number in range [0, 1] representing the probability of an element being zeroed');
+      throw new RangeError(
+        'dropout should be a number in range [0, 1] representing the probability of an element being zeroed',
+      );
     }
     if (p > 0 && numLayers === 1) {
       warnOnce(
         `dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater than 1, but got dropout=${p} and num_layers=${numLayers}`,
       );
     }
-    if (!Number.isInteger(projSize) || projSize < 0) throw new RangeError('proj_size should be a positive integer or zero to disable projections');
+    if (!Number.isInteger(projSize) || projSize < 0)
+      throw new RangeError('proj_size should be a positive integer or zero to disable projections');
     if (projSize >= hiddenSize) throw new RangeError('proj_size has to be smaller than hidden_size');
     this.mode = mode;
     this.inputSize = inputSize;
@@ -137,9 +148,12 @@ export class RNNBase extends Module {
 
   checkInput(input: Tensor, batchSizes: readonly number[] | null): void {
     const expected = batchSizes ? 2 : 3;
-    if (input.ndim !== expected) throw new RangeError(`input must have ${expected} dimensions, got ${input.ndim}`);
+    if (input.ndim !== expected)
+      throw new RangeError(`input must have ${expected} dimensions, got ${input.ndim}`);
     if (this.inputSize !== input.shape[input.ndim - 1]) {
-      throw new RangeError(`input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${input.shape[input.ndim - 1]}`);
+      throw new RangeError(
+        `input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${input.shape[input.ndim - 1]}`,
+      );
     }
   }
 
@@ -152,14 +166,18 @@ export class RNNBase extends Module {
   }
 
   checkHiddenSize(hx: Tensor, expected: readonly number[], msg = 'Expected hidden size'): void {
-    if (!sameShape(hx.shape, expected)) throw new RangeError(`${msg} ${tuple(expected)}, got ${list(hx.shape)}`);
+    if (!sameShape(hx.shape, expected))
+      throw new RangeError(`${msg} ${tuple(expected)}, got ${list(hx.shape)}`);
   }
 
   /**
    * The forward shared by RNN, LSTM and GRU: `hx` holds [h0] or [h0, c0] (or null for zeros).
    * Returns the output (a PackedSequence for packed input) and the final states.
    */
-  _forward(input: Tensor | PackedSequence, hx: readonly Tensor[] | null): [Tensor | PackedSequence, Tensor[]] {
+  _forward(
+    input: Tensor | PackedSequence,
+    hx: readonly Tensor[] | null,
+  ): [Tensor | PackedSequence, Tensor[]] {
     const lstmMode = this.mode === 'LSTM';
     const batchDim = this.batchFirst ? 0 : 1;
     let x: Tensor;
@@ -168,6 +186,13 @@ export class RNNBase extends Module {
     let unsorted: Tensor | null = null;
     let batched = true;
     let states = hx ? [...hx] : null;
+    if (states?.some((s) => !(s as { _isTensor?: boolean })?._isTensor)) {
+      throw new TypeError(
+        lstmMode
+          ? 'LSTM: hx should be a pair [h0, c0] of tensors'
+          : `${this._getName()}: hx should be a tensor (num_layers * num_directions, batch, hidden)`,
+      );
+    }
     if (input instanceof PackedSequence) {
       x = input.data;
       batchSizes = hostInts(input.batchSizes);
@@ -175,7 +200,8 @@ export class RNNBase extends Module {
       unsorted = input.unsortedIndices;
     } else {
       x = input;
-      if (x.ndim !== 2 && x.ndim !== 3) throw new RangeError(`${this._getName()}: Expected input to be 2D or 3D, got ${x.ndim}D instead`);
+      if (x.ndim !== 2 && x.ndim !== 3)
+        throw new RangeError(`${this._getName()}: Expected input to be 2D or 3D, got ${x.ndim}D instead`);
       batched = x.ndim === 3;
       if (states) {
         const want = batched ? 3 : 2;
@@ -231,7 +257,10 @@ export class RNNBase extends Module {
     }
     if (input instanceof PackedSequence) {
       const perm = unsorted;
-      return [new PackedSequence(output, input.batchSizes, sorted, unsorted), perm ? out.map((s) => s.indexSelect(1, perm)) : out];
+      return [
+        new PackedSequence(output, input.batchSizes, sorted, unsorted),
+        perm ? out.map((s) => s.indexSelect(1, perm)) : out,
+      ];
     }
     if (!batched) return [output.squeeze(batchDim), out.map((s) => s.squeeze(1))];
     return [output, out];

@@ -39,7 +39,8 @@ export class RNN extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, o: RNNOptions = {}) {
     noProj(o);
     const nonlinearity = o.nonlinearity ?? 'tanh';
-    if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') throw new RangeError(`Unknown nonlinearity '${nonlinearity}'`);
+    if (nonlinearity !== 'tanh' && nonlinearity !== 'relu')
+      throw new RangeError(`Unknown nonlinearity '${nonlinearity}'`);
     super(nonlinearity === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', inputSize, hiddenSize, o);
     this.nonlinearity = nonlinearity;
   }
@@ -76,14 +77,18 @@ export class LSTM extends RNNBase {
   }
 
   override call(input: Tensor, hx?: readonly [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]];
-  override call(input: PackedSequence, hx?: readonly [Tensor, Tensor] | null): [PackedSequence, [Tensor, Tensor]];
+  override call(
+    input: PackedSequence,
+    hx?: readonly [Tensor, Tensor] | null,
+  ): [PackedSequence, [Tensor, Tensor]];
   override call(...args: Parameters<this['forward']>): ReturnType<this['forward']>;
   override call(...args: unknown[]): unknown {
     return super.call(...(args as Parameters<this['forward']>));
   }
 
   override forward(input: Input, hx?: readonly [Tensor, Tensor] | null): [Input, [Tensor, Tensor]] {
-    if (hx && (!Array.isArray(hx) || hx.length !== 2)) throw new TypeError('LSTM: hx should be a pair [h0, c0] of tensors');
+    if (hx && (!Array.isArray(hx) || hx.length !== 2))
+      throw new TypeError('LSTM: hx should be a pair [h0, c0] of tensors');
     const [out, [h, c]] = this._forward(input, hx ? [hx[0], hx[1]] : null);
     return [out, [h, c]];
   }

@@ -83,13 +83,14 @@ export function cloneModule<M extends Module>(module: M, memo: Memo = new Map())
   // runs only Module's constructor, with the subclass's prototype: an empty module of that class
   const copy = Reflect.construct(Module, [], module.constructor) as M;
   memo.set(module, copy);
-  for (const [k, p] of module._parameters) copy._parameters.set(k, p ? (cloneTensor(p, memo) as Parameter) : null);
+  for (const [k, p] of module._parameters)
+    copy._parameters.set(k, p ? (cloneTensor(p, memo) as Parameter) : null);
   for (const [k, b] of module._buffers) copy._buffers.set(k, b ? cloneTensor(b, memo) : null);
   for (const k of module._nonPersistentBuffers) copy._nonPersistentBuffers.add(k);
   for (const [k, m] of module._modules) copy._modules.set(k, m ? cloneModule(m, memo) : null);
   for (const key of Reflect.ownKeys(module)) {
     if (typeof key === 'string' && REGISTRIES.has(key)) continue;
-    const desc = Reflect.getOwnPropertyDescriptor(module, key);
+    const desc: PropertyDescriptor | undefined = Reflect.getOwnPropertyDescriptor(module, key);
     if (!desc) continue;
     if ('value' in desc) desc.value = cloneValue(desc.value, memo);
     Reflect.defineProperty(copy, key, desc);

@@ -82,7 +82,9 @@ function mhaShapeCheck(
     }
     return false;
   }
-  throw new Error(`query should be unbatched 2D or batched 3D tensor but received ${query.ndim}-D query tensor`);
+  throw new Error(
+    `query should be unbatched 2D or batched 3D tensor but received ${query.ndim}-D query tensor`,
+  );
 }
 
 /** The packed in-projection (PyTorch's _in_projection_packed), one matmul for self-attention. */
@@ -112,9 +114,18 @@ function inProjection(
   const Eq = q.shape[q.ndim - 1];
   const Ek = k.shape[k.ndim - 1];
   const Ev = v.shape[v.ndim - 1];
-  assert(sameShape(wq.shape, [Eq, Eq]), `expecting query weights shape of ${fmt([Eq, Eq])}, but got ${fmt(wq.shape)}`);
-  assert(sameShape(wk.shape, [Eq, Ek]), `expecting key weights shape of ${fmt([Eq, Ek])}, but got ${fmt(wk.shape)}`);
-  assert(sameShape(wv.shape, [Eq, Ev]), `expecting value weights shape of ${fmt([Eq, Ev])}, but got ${fmt(wv.shape)}`);
+  assert(
+    sameShape(wq.shape, [Eq, Eq]),
+    `expecting query weights shape of ${fmt([Eq, Eq])}, but got ${fmt(wq.shape)}`,
+  );
+  assert(
+    sameShape(wk.shape, [Eq, Ek]),
+    `expecting key weights shape of ${fmt([Eq, Ek])}, but got ${fmt(wk.shape)}`,
+  );
+  assert(
+    sameShape(wv.shape, [Eq, Ev]),
+    `expecting value weights shape of ${fmt([Eq, Ev])}, but got ${fmt(wv.shape)}`,
+  );
   const [bq, bk, bv] = b ? b.chunk(3) : [null, null, null];
   return [F.linear(q, wq, bq), F.linear(k, wk, bk), F.linear(v, wv, bv)];
 }
@@ -179,7 +190,10 @@ export function multiHeadAttentionForward(
       'Need attn_mask if specifying the is_causal hint. You may use the Transformer module method `generate_square_subsequent_mask` to create this mask.',
     );
   }
-  assert(embedDim === embedDimToCheck, `was expecting embedding dimension of ${embedDimToCheck}, but got ${embedDim}`);
+  assert(
+    embedDim === embedDimToCheck,
+    `was expecting embedding dimension of ${embedDimToCheck}, but got ${embedDim}`,
+  );
   const headDim = Math.floor(embedDim / numHeads);
   assert(headDim * numHeads === embedDim, `embed_dim ${embedDim} not divisible by num_heads ${numHeads}`);
   if (useSeparateProjWeight) {
@@ -188,7 +202,10 @@ export function multiHeadAttentionForward(
       `key's sequence and batch dims ${fmt(key.shape.slice(0, 2))} do not match value's ${fmt(value.shape.slice(0, 2))}`,
     );
   } else {
-    assert(sameShape(key.shape, value.shape), `key shape ${fmt(key.shape)} does not match value shape ${fmt(value.shape)}`);
+    assert(
+      sameShape(key.shape, value.shape),
+      `key shape ${fmt(key.shape)} does not match value shape ${fmt(value.shape)}`,
+    );
   }
   if (bsz !== key.shape[1]) {
     throw new Error(`key's batch size ${key.shape[1]} does not match query's ${bsz}`);
@@ -199,14 +216,22 @@ export function multiHeadAttentionForward(
     if (attnMask.ndim === 2) {
       const correct = [tgtLen, srcLen];
       if (!sameShape(attnMask.shape, correct))
-        throw new Error(`The shape of the 2D attn_mask is ${fmt(attnMask.shape)}, but should be ${fmt(correct)}.`);
+        throw new Error(
+          `The shape of the 2D attn_mask is ${fmt(attnMask.shape)}, but should be ${fmt(correct)}.`,
+        );
     } else if (attnMask.ndim === 3) {
       const correct = [bsz * numHeads, tgtLen, srcLen];
       if (!sameShape(attnMask.shape, correct))
-        throw new Error(`The shape of the 3D attn_mask is ${fmt(attnMask.shape)}, but should be ${fmt(correct)}.`);
+        throw new Error(
+          `The shape of the 3D attn_mask is ${fmt(attnMask.shape)}, but should be ${fmt(correct)}.`,
+        );
     } else {
       throw new Error(`attn_mask's dimension ${attnMask.ndim} is not supported`);
     }
+  }
+  const kpmLen = opts.staticK ? opts.staticK.shape[1] : srcLen;
+  if (kpm && !sameShape(kpm.shape, [bsz, kpmLen])) {
+    throw new Error(`expecting key_padding_mask shape of ${fmt([bsz, kpmLen])}, but got ${fmt(kpm.shape)}`);
   }
 
   // in-projection
@@ -246,7 +271,10 @@ export function multiHeadAttentionForward(
     k = k.reshape([k.shape[0], bsz * numHeads, headDim]).transpose(0, 1);
   } else {
     const sk = opts.staticK;
-    assert(sk.shape[0] === bsz * numHeads, `expecting static_k.size(0) of ${bsz * numHeads}, but got ${sk.shape[0]}`);
+    assert(
+      sk.shape[0] === bsz * numHeads,
+      `expecting static_k.size(0) of ${bsz * numHeads}, but got ${sk.shape[0]}`,
+    );
     assert(sk.shape[2] === headDim, `expecting static_k.size(2) of ${headDim}, but got ${sk.shape[2]}`);
     k = sk;
   }
@@ -254,7 +282,10 @@ export function multiHeadAttentionForward(
     v = v.reshape([v.shape[0], bsz * numHeads, headDim]).transpose(0, 1);
   } else {
     const sv = opts.staticV;
-    assert(sv.shape[0] === bsz * numHeads, `expecting static_v.size(0) of ${bsz * numHeads}, but got ${sv.shape[0]}`);
+    assert(
+      sv.shape[0] === bsz * numHeads,
+      `expecting static_v.size(0) of ${bsz * numHeads}, but got ${sv.shape[0]}`,
+    );
     assert(sv.shape[2] === headDim, `expecting static_v.size(2) of ${headDim}, but got ${sv.shape[2]}`);
     v = sv;
   }

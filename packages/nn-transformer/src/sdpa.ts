@@ -1,13 +1,5 @@
 /** scaledDotProductAttention (torch.nn.functional.scaled_dot_product_attention) with its own backward. */
-import {
-  customOp,
-  type Generator,
-  isGradEnabled,
-  noGrad,
-  rand,
-  type Tensor,
-  tensor,
-} from '@kindling/tensor';
+import { customOp, type Generator, isGradEnabled, noGrad, rand, type Tensor, tensor } from '@kindling/tensor';
 import { fmt } from './mask.js';
 import { attentionForwardCpu, type AttnLayout, batchOffsets } from './sdpa-cpu.js';
 
@@ -72,7 +64,9 @@ export function scaledDotProductAttention(
     ['value', value],
   ] as const) {
     if (t.ndim < 2) {
-      throw new RangeError(`${fn}: expected ${name} to have at least 2 dims (..., seq, features), got ${fmt(t.shape)}`);
+      throw new RangeError(
+        `${fn}: expected ${name} to have at least 2 dims (..., seq, features), got ${fmt(t.shape)}`,
+      );
     }
   }
   if (query.dtype !== key.dtype || query.dtype !== value.dtype) {
@@ -101,7 +95,9 @@ export function scaledDotProductAttention(
     throw new RangeError(`dropout probability has to be between 0 and 1, but got ${dropoutP}`);
   }
   if (isCausal && attnMask) {
-    throw new Error('_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True');
+    throw new Error(
+      '_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True',
+    );
   }
   const shapes = [query.shape.slice(0, -2), key.shape.slice(0, -2), value.shape.slice(0, -2)];
   let bias: Tensor | null = null;
@@ -154,8 +150,19 @@ interface Dims {
 const additive = (masked: Tensor, like: Tensor): Tensor =>
   like.newZeros(masked.shape).maskedFill(masked, Number.NEGATIVE_INFINITY);
 
+/** Test hook: `composedOnly` makes every device take the composed (matmul + softmax) forward. */
+export const _sdpaInternals = { composedOnly: false };
+
 const useCpuKernel = (ts: readonly (Tensor | null)[]): boolean =>
-  ts.every((t) => !t || t.device === 'cpu') && (ts[0]?.dtype === 'float32' || ts[0]?.dtype === 'float64');
+  !_sdpaInternals.composedOnly &&
+  ts.every((t) => !t || t.device === 'cpu') &&
+  (ts[0]?.dtype === 'float32' || ts[0]?.dtype === 'float64');
+
+/** q·kᵀ·scale + bias (the scale applied to q, as PyTorch does). */
+function scores(q: Tensor, k: Tensor, bias: Tensor | null, scale: number): Tensor {
+  const s = q.mul(scale).matmul(k.transpose(-1, -2));
+  return bias ? s.add(bias) : s;
+}
 
 /** The one-node attention: forward fused on cpu, closed-form backward with tensor ops. */
 function attention(q: Tensor, k: Tensor, v: Tensor, bias: Tensor | null, d: Dims): Tensor {
@@ -205,16 +212,15 @@ function attention(q: Tensor, k: Tensor, v: Tensor, bias: Tensor | null, d: Dims
       if (p) probs = tensor(p, { shape: pShape, dtype: q.dtype });
       return tensor(out, { shape: outShape, dtype: q.dtype });
     }
-    let s = q.mul(scale).matmul(k.transpose(-1, -2));
-    if (bias) s = s.add(bias);
-    const p = s.softmax(-1);
+    const p = scores(q, k, bias, scale).softmax(-1);
     if (needGrad) probs = p;
     const pd = keepMask ? p.mul(keepMask.to(p.dtype)).mul(keepScale) : p;
     return pd.matmul(v).expand(outShape);
   };
 
   return customOp('ScaledDotProductAttentionBackward', [q, k, v, bias], forward, (gOut) => {
-    const p = probs as unknown as Tensor;
+    // with createGraph, rebuild the weights from q, k and the mask so that they are differentiable
+    const p = isGradEnabled() ? scores(q, k, bias, scale).softmax(-1) : (probs as unknown as Tensor);
     const keep = keepT as Tensor | null;
     const pd = keep ? p.mul(keep).mul(keepScale) : p;
     const gV = v.requiresGrad ? pd.transpose(-1, -2).matmul(gOut) : null;

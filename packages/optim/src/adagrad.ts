@@ -40,7 +40,13 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     checkOption('Adagrad', 'lr', d.lr, d.lr >= 0, 'learning rate');
     checkOption('Adagrad', 'lrDecay', d.lrDecay, d.lrDecay >= 0, 'lr_decay value');
     checkOption('Adagrad', 'weightDecay', d.weightDecay, d.weightDecay >= 0, 'weight_decay value');
-    checkOption('Adagrad', 'initialAccumulatorValue', d.initialAccumulatorValue, d.initialAccumulatorValue >= 0, 'initial_accumulator_value value');
+    checkOption(
+      'Adagrad',
+      'initialAccumulatorValue',
+      d.initialAccumulatorValue,
+      d.initialAccumulatorValue >= 0,
+      'initial_accumulator_value value',
+    );
     checkOption('Adagrad', 'eps', d.eps, d.eps >= 0, 'epsilon value');
     super(params, d);
     // PyTorch creates Adagrad's state eagerly, in the constructor

@@ -1,5 +1,12 @@
 import { keep, type Tensor, zerosLike } from '@kindling/tensor';
-import { checkOption, directed, Optimizer, type ParamGroup, type ParamsInput, type ParamState } from './optimizer.js';
+import {
+  checkOption,
+  directed,
+  Optimizer,
+  type ParamGroup,
+  type ParamsInput,
+  type ParamState,
+} from './optimizer.js';
 
 export interface AdamOptions {
   /** Learning rate (default 1e-3). */
@@ -21,7 +28,8 @@ export interface AdamOptions {
 }
 
 export function checkBetas(opt: string, betas: readonly number[]): void {
-  if (!Array.isArray(betas) || betas.length !== 2) throw new TypeError(`${opt}: betas must be a pair [beta1, beta2], got ${String(betas)}`);
+  if (!Array.isArray(betas) || betas.length !== 2)
+    throw new TypeError(`${opt}: betas must be a pair [beta1, beta2], got ${String(betas)}`);
   checkOption(opt, 'betas', betas[0], betas[0] >= 0 && betas[0] < 1, 'beta parameter at index 0');
   checkOption(opt, 'betas', betas[1], betas[1] >= 0 && betas[1] < 1, 'beta parameter at index 1');
 }
@@ -101,7 +109,12 @@ export class Adam extends Optimizer<AdamOptions> {
   protected _updateGroup(g: ParamGroup<AdamOptions>): void {
     for (const p of g.params) {
       if (!p.grad) continue;
-      adamUpdate(p, this._state(p, () => adamState(p, g.amsgrad)), g, false);
+      adamUpdate(
+        p,
+        this._state(p, () => adamState(p, g.amsgrad)),
+        g,
+        false,
+      );
     }
   }
 }

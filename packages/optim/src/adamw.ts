@@ -16,7 +16,12 @@ export class AdamW extends Optimizer<AdamOptions> {
   protected _updateGroup(g: ParamGroup<AdamOptions>): void {
     for (const p of g.params) {
       if (!p.grad) continue;
-      adamUpdate(p, this._state(p, () => adamState(p, g.amsgrad)), g, true);
+      adamUpdate(
+        p,
+        this._state(p, () => adamState(p, g.amsgrad)),
+        g,
+        true,
+      );
     }
   }
 }

@@ -60,7 +60,12 @@ export class NAdam extends Optimizer<NAdamOptions> {
     const [beta1, beta2] = g.betas;
     for (const p of g.params) {
       if (!p.grad) continue;
-      const s = this._state(p, () => ({ step: 0, mu_product: 1, exp_avg: zerosLike(p), exp_avg_sq: zerosLike(p) }));
+      const s = this._state(p, () => ({
+        step: 0,
+        mu_product: 1,
+        exp_avg: zerosLike(p),
+        exp_avg_sq: zerosLike(p),
+      }));
       const step = (s.step as number) + 1;
       s.step = step;
       const biasCorrection2 = 1 - beta2 ** step;

@@ -20,7 +20,10 @@ export type ParamsInput<O> = Iterable<Tensor> | Iterable<ParamGroupInput<O>>;
  * A parameter group: its parameters and its options (schedulers write `lr`, `initialLr`,
  * `momentum`, `betas` and so on here).
  */
-export type ParamGroup<O extends BaseOptions = BaseOptions> = O & { params: Tensor[]; [key: string]: unknown };
+export type ParamGroup<O extends BaseOptions = BaseOptions> = O & {
+  params: Tensor[];
+  [key: string]: unknown;
+};
 
 /** What `stateDict()` returns: PyTorch's `{state, param_groups}` with parameters replaced by their index. */
 export interface OptimizerStateDict {
@@ -29,7 +32,13 @@ export interface OptimizerStateDict {
 }
 
 const typeName = (v: unknown): string =>
-  v === null || v === undefined ? 'None' : isTensor(v) ? `Tensor(${v.dtype})` : typeof v === 'object' ? (v.constructor?.name ?? 'object') : typeof v;
+  v === null || v === undefined
+    ? 'None'
+    : isTensor(v)
+      ? `Tensor(${v.dtype})`
+      : typeof v === 'object'
+        ? (v.constructor?.name ?? 'object')
+        : typeof v;
 
 /** snake_case → camelCase (option keys of a PyTorch state dict). */
 const camel = (k: string) => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -55,12 +64,20 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
         `${name}: params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${typeName(params)}`,
       );
     }
-    if (params === null || params === undefined || typeof (params as Iterable<unknown>)[Symbol.iterator] !== 'function') {
-      throw new TypeError(`${name}: params must be an iterable of Tensors or of parameter groups, got ${typeName(params)}`);
+    if (
+      params === null ||
+      params === undefined ||
+      typeof (params as Iterable<unknown>)[Symbol.iterator] !== 'function'
+    ) {
+      throw new TypeError(
+        `${name}: params must be an iterable of Tensors or of parameter groups, got ${typeName(params)}`,
+      );
     }
     const list = [...(params as Iterable<Tensor | ParamGroupInput<O>>)];
     if (list.length === 0) throw new Error(`${name}: optimizer got an empty parameter list (params)`);
-    const groups = isTensor(list[0]) ? [{ params: list as Tensor[] } as unknown as ParamGroupInput<O>] : (list as ParamGroupInput<O>[]);
+    const groups = isTensor(list[0])
+      ? [{ params: list as Tensor[] } as unknown as ParamGroupInput<O>]
+      : (list as ParamGroupInput<O>[]);
     for (const g of groups) this.addParamGroup(g);
   }
 
@@ -68,27 +85,42 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   addParamGroup(group: ParamGroupInput<O>): void {
     const name = this.constructor.name;
     if (group === null || typeof group !== 'object' || isTensor(group)) {
-      throw new TypeError(`${name}.addParamGroup: param group must be an object with a params field, got ${typeName(group)}`);
+      throw new TypeError(
+        `${name}.addParamGroup: param group must be an object with a params field, got ${typeName(group)}`,
+      );
     }
     const ps = group.params;
     let params: Tensor[];
     if (isTensor(ps)) params = [ps];
-    else if (ps && typeof (ps as Iterable<Tensor>)[Symbol.iterator] === 'function') params = [...(ps as Iterable<Tensor>)];
-    else throw new TypeError(`${name}.addParamGroup: params must be a Tensor or an iterable of Tensors, got ${typeName(ps)}`);
+    else if (ps && typeof (ps as Iterable<Tensor>)[Symbol.iterator] === 'function')
+      params = [...(ps as Iterable<Tensor>)];
+    else
+      throw new TypeError(
+        `${name}.addParamGroup: params must be a Tensor or an iterable of Tensors, got ${typeName(ps)}`,
+      );
     for (const p of params) {
-      if (!isTensor(p)) throw new TypeError(`${name}: optimizer can only optimize Tensors, but one of the params is ${typeName(p)}`);
+      if (!isTensor(p))
+        throw new TypeError(
+          `${name}: optimizer can only optimize Tensors, but one of the params is ${typeName(p)}`,
+        );
       if (!p.isLeaf) throw new Error(`${name}: can't optimize a non-leaf Tensor`);
     }
     if (new Set(params).size !== params.length) {
-      console.warn(`${name}: optimizer contains a parameter group with duplicate parameters; in future, this will cause an error`);
+      console.warn(
+        `${name}: optimizer contains a parameter group with duplicate parameters; in future, this will cause an error`,
+      );
     }
     const full = { ...this.defaults, ...group, params } as ParamGroup<O>;
     for (const [k, v] of Object.entries(full)) {
-      if (v === undefined) throw new Error(`${name}: parameter group didn't specify a value of required optimization parameter ${k}`);
+      if (v === undefined)
+        throw new Error(
+          `${name}: parameter group didn't specify a value of required optimization parameter ${k}`,
+        );
     }
     const seen = new Set<Tensor>();
     for (const g of this.paramGroups) for (const p of g.params) seen.add(p);
-    if (params.some((p) => seen.has(p))) throw new Error(`${name}.addParamGroup: some parameters appear in more than one parameter group`);
+    if (params.some((p) => seen.has(p)))
+      throw new Error(`${name}.addParamGroup: some parameters appear in more than one parameter group`);
     this.paramGroups.push(full);
   }
 
@@ -192,21 +224,33 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   loadStateDict(stateDict: OptimizerStateDict | Record<string, unknown>): void {
     const name = `${this.constructor.name}.loadStateDict`;
     const sd = stateDict as Record<string, unknown>;
-    const savedGroups = (sd.paramGroups ?? sd.param_groups) as (Record<string, unknown> & { params: number[] })[] | undefined;
+    const savedGroups = (sd.paramGroups ?? sd.param_groups) as
+      | (Record<string, unknown> & { params: number[] })[]
+      | undefined;
     const savedState = sd.state as Record<number, ParamState> | Map<number, ParamState> | undefined;
     if (!Array.isArray(savedGroups)) throw new TypeError(`${name}: stateDict has no paramGroups array`);
     if (savedGroups.length !== this.paramGroups.length) {
-      throw new Error(`${name}: loaded state dict has a different number of parameter groups (${savedGroups.length} vs ${this.paramGroups.length})`);
+      throw new Error(
+        `${name}: loaded state dict has a different number of parameter groups (${savedGroups.length} vs ${this.paramGroups.length})`,
+      );
     }
     savedGroups.forEach((g, i) => {
       if (!Array.isArray(g.params) || g.params.length !== this.paramGroups[i].params.length) {
-        throw new Error(`${name}: loaded state dict contains a parameter group that doesn't match the size of optimizer's group ${i}`);
+        throw new Error(
+          `${name}: loaded state dict contains a parameter group that doesn't match the size of optimizer's group ${i}`,
+        );
       }
     });
     const idToParam = new Map<number, Tensor>();
-    savedGroups.forEach((g, i) => g.params.forEach((id, j) => idToParam.set(Number(id), this.paramGroups[i].params[j])));
+    savedGroups.forEach((g, i) => {
+      g.params.forEach((id, j) => {
+        idToParam.set(Number(id), this.paramGroups[i].params[j]);
+      });
+    });
     const entries: [number, ParamState][] =
-      savedState instanceof Map ? [...savedState.entries()] : Object.entries(savedState ?? {}).map(([k, v]) => [Number(k), v]);
+      savedState instanceof Map
+        ? [...savedState.entries()]
+        : Object.entries(savedState ?? {}).map(([k, v]) => [Number(k), v]);
     const newState = new Map<Tensor, ParamState>();
     noGrad(() => {
       for (const [id, s] of entries) {
@@ -230,7 +274,9 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     this.state = newState;
     this.paramGroups = savedGroups.map((g, i) => {
       const group: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(g)) if (k !== 'params') group[k in this.defaults || !k.includes('_') ? k : camel(k)] = Array.isArray(v) ? [...v] : v;
+      for (const [k, v] of Object.entries(g))
+        if (k !== 'params')
+          group[k in this.defaults || !k.includes('_') ? k : camel(k)] = Array.isArray(v) ? [...v] : v;
       group.params = this.paramGroups[i].params;
       return group as ParamGroup<O>;
     });

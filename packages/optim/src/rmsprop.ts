@@ -1,5 +1,12 @@
 import { type Tensor, zerosLike } from '@kindling/tensor';
-import { checkOption, directed, Optimizer, type ParamGroup, type ParamsInput, type ParamState } from './optimizer.js';
+import {
+  checkOption,
+  directed,
+  Optimizer,
+  type ParamGroup,
+  type ParamsInput,
+  type ParamState,
+} from './optimizer.js';
 
 export interface RMSpropOptions {
   /** Learning rate (default 1e-2). */

@@ -44,7 +44,9 @@ export class SGD extends Optimizer<SGDOptions> {
     checkOption('SGD', 'momentum', d.momentum, d.momentum >= 0, 'momentum value');
     checkOption('SGD', 'weightDecay', d.weightDecay, d.weightDecay >= 0, 'weight_decay value');
     if (d.nesterov && (d.momentum <= 0 || d.dampening !== 0)) {
-      throw new RangeError('SGD: Nesterov momentum requires a momentum and zero dampening (options nesterov, momentum, dampening)');
+      throw new RangeError(
+        'SGD: Nesterov momentum requires a momentum and zero dampening (options nesterov, momentum, dampening)',
+      );
     }
     super(params, d);
   }

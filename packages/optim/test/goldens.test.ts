@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type Tensor } from '@kindling/tensor';
+import type { Tensor } from '@kindling/tensor';
 import { describe, expect, it } from 'vitest';
 import * as optim from '../src/index.js';
 import { expectNear, fromSpec, type Spec, useCpu, vals } from './helpers.js';
@@ -46,10 +46,14 @@ type AnySched = { step(arg?: number): void; getLastLr(): number[] };
 function makeScheduler(opt: optim.Optimizer, s: SchedSpec): AnySched {
   const o = s.options ?? {};
   const S = optim as unknown as Record<string, new (opt: optim.Optimizer, o: unknown) => AnySched>;
-  if (s.type === 'LambdaLR' || s.type === 'MultiplicativeLR') return new S[s.type](opt, { lrLambda: LAMBDAS[s.lambda as string] });
+  if (s.type === 'LambdaLR' || s.type === 'MultiplicativeLR')
+    return new S[s.type](opt, { lrLambda: LAMBDAS[s.lambda as string] });
   if (s.type === 'SequentialLR') {
     const subs = (s.schedulers ?? []).map((x) => makeScheduler(opt, x));
-    return new optim.SequentialLR(opt, { schedulers: subs as optim.LRScheduler[], milestones: s.milestones ?? [] });
+    return new optim.SequentialLR(opt, {
+      schedulers: subs as optim.LRScheduler[],
+      milestones: s.milestones ?? [],
+    });
   }
   return new S[s.type](opt, o);
 }
@@ -64,7 +68,9 @@ function setup(c: Case) {
   const w = fromSpec(doc.problem.w, true);
   const b = fromSpec(doc.problem.b, true);
   const named: Record<string, Tensor> = { w, b };
-  const Opt = (optim as unknown as Record<string, new (p: unknown, o: unknown) => optim.Optimizer>)[c.optimizer];
+  const Opt = (optim as unknown as Record<string, new (p: unknown, o: unknown) => optim.Optimizer>)[
+    c.optimizer
+  ];
   const params = c.groups ? c.groups.map((g) => ({ ...g, params: g.params.map((n) => named[n]) })) : [w, b];
   const opt = new Opt(params, c.options);
   const sched = c.scheduler ? makeScheduler(opt, c.scheduler) : null;
@@ -88,10 +94,30 @@ function check(c: Case, i: number, s: ReturnType<typeof setup>, l: number): void
   expectNear(`${c.id} step ${i + 1} loss`, [l], [rec.loss]);
   expectNear(`${c.id} step ${i + 1} w`, vals(s.w), rec.w);
   expectNear(`${c.id} step ${i + 1} b`, vals(s.b), rec.b);
-  expectNear(`${c.id} step ${i + 1} lr`, s.opt.paramGroups.map((g) => g.lr), rec.lr, 1e-12, 1e-15);
+  expectNear(
+    `${c.id} step ${i + 1} lr`,
+    s.opt.paramGroups.map((g) => g.lr),
+    rec.lr,
+    1e-12,
+    1e-15,
+  );
   if (s.sched) expectNear(`${c.id} step ${i + 1} getLastLr`, s.sched.getLastLr(), rec.lr, 1e-12, 1e-15);
-  if (rec.momentum) expectNear(`${c.id} step ${i + 1} momentum`, s.opt.paramGroups.map((g) => g.momentum as number), rec.momentum, 1e-12, 1e-15);
-  if (rec.beta1) expectNear(`${c.id} step ${i + 1} beta1`, s.opt.paramGroups.map((g) => (g.betas as number[])[0]), rec.beta1, 1e-12, 1e-15);
+  if (rec.momentum)
+    expectNear(
+      `${c.id} step ${i + 1} momentum`,
+      s.opt.paramGroups.map((g) => g.momentum as number),
+      rec.momentum,
+      1e-12,
+      1e-15,
+    );
+  if (rec.beta1)
+    expectNear(
+      `${c.id} step ${i + 1} beta1`,
+      s.opt.paramGroups.map((g) => (g.betas as number[])[0]),
+      rec.beta1,
+      1e-12,
+      1e-15,
+    );
 }
 
 describe('PyTorch goldens: 10 steps of each optimizer / scheduler', () => {

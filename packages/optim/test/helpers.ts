@@ -19,8 +19,15 @@ export const fromSpec = (s: Spec, requiresGrad = false): Tensor =>
 export const vals = (t: Tensor): number[] => Array.from(t.dataSync(), Number);
 
 /** |a − e| ≤ rtol·|e| + atol for every element; throws naming the first offender. */
-export function expectNear(label: string, actual: readonly number[], expected: readonly number[], rtol = 1e-5, atol = 1e-6): void {
-  if (actual.length !== expected.length) throw new Error(`${label}: ${actual.length} values, expected ${expected.length}`);
+export function expectNear(
+  label: string,
+  actual: readonly number[],
+  expected: readonly number[],
+  rtol = 1e-5,
+  atol = 1e-6,
+): void {
+  if (actual.length !== expected.length)
+    throw new Error(`${label}: ${actual.length} values, expected ${expected.length}`);
   for (let i = 0; i < expected.length; i++) {
     const e = expected[i];
     const a = actual[i];

@@ -1,6 +1,12 @@
 import { createCpuBackend } from '@kindling/kernels-cpu';
-import type { Backend } from '@kindling/ops';
-import { memoryStats, registerBackend, type Tensor, tensor, unregisterBackend, zeros } from '@kindling/tensor';
+import {
+  memoryStats,
+  registerBackend,
+  type Tensor,
+  tensor,
+  unregisterBackend,
+  zeros,
+} from '@kindling/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as optim from '../src/index.js';
 import { useCpu, vals } from './helpers.js';
@@ -24,9 +30,19 @@ const make = (name: string, params: unknown, o: Record<string, unknown> = {}) =>
 
 /** Parameters with gradients from one backward pass. */
 function withGrads(device: 'cpu' | 'webgpu' = 'cpu'): Tensor[] {
-  const w = tensor([[0.5, -0.25], [1, 2]], { device, requiresGrad: true });
+  const w = tensor(
+    [
+      [0.5, -0.25],
+      [1, 2],
+    ],
+    { device, requiresGrad: true },
+  );
   const b = tensor([0.1, -0.2], { device, requiresGrad: true });
-  w.matmul(b.reshape([2, 1])).tanh().sum().add(b.square().sum()).backward();
+  w.matmul(b.reshape([2, 1]))
+    .tanh()
+    .sum()
+    .add(b.square().sum())
+    .backward();
   return [w, b];
 }
 
@@ -34,7 +50,7 @@ describe('updates run on a device without synchronous reads, reading nothing bac
   let reads = 0;
   beforeAll(() => {
     const inner = createCpuBackend();
-    const fake: Backend = {
+    const fake: Parameters<typeof registerBackend>[0] = {
       ...inner,
       device: 'webgpu',
       name: 'fake-webgpu',
@@ -58,8 +74,16 @@ describe('updates run on a device without synchronous reads, reading nothing bac
       const ps = withGrads('webgpu');
       const a = make(name, ref, o);
       const b = make(name, ps, o);
-      const sched = new optim.OneCycleLR(b, { maxLr: 0.05, totalSteps: 10, cycleMomentum: 'momentum' in b.defaults || 'betas' in b.defaults });
-      const schedRef = new optim.OneCycleLR(a, { maxLr: 0.05, totalSteps: 10, cycleMomentum: 'momentum' in a.defaults || 'betas' in a.defaults });
+      const sched = new optim.OneCycleLR(b, {
+        maxLr: 0.05,
+        totalSteps: 10,
+        cycleMomentum: 'momentum' in b.defaults || 'betas' in b.defaults,
+      });
+      const schedRef = new optim.OneCycleLR(a, {
+        maxLr: 0.05,
+        totalSteps: 10,
+        cycleMomentum: 'momentum' in a.defaults || 'betas' in a.defaults,
+      });
       reads = 0;
       for (let i = 0; i < 4; i++) {
         b.step();
@@ -70,7 +94,9 @@ describe('updates run on a device without synchronous reads, reading nothing bac
       expect(reads).toBe(0);
       for (let i = 0; i < ps.length; i++) {
         const got = Array.from(await ps[i].data(), Number);
-        vals(ref[i]).forEach((v, j) => expect(got[j]).toBeCloseTo(v, 6));
+        vals(ref[i]).forEach((v, j) => {
+          expect(got[j]).toBeCloseTo(v, 6);
+        });
         for (const st of Object.values(b.state.get(ps[i]) ?? {})) {
           if (st && typeof st === 'object') expect(st.device).toBe('webgpu');
         }
@@ -82,14 +108,24 @@ describe('updates run on a device without synchronous reads, reading nothing bac
 describe('Optimizer', () => {
   it('rejects bad params and options, naming the optimizer and the option', () => {
     const [w] = withGrads();
-    expect(() => new optim.SGD(w as never, { lr: 0.1 })).toThrow(/SGD: params argument given to the optimizer should be an iterable of Tensors or dicts/);
+    expect(() => new optim.SGD(w as never, { lr: 0.1 })).toThrow(
+      /SGD: params argument given to the optimizer should be an iterable of Tensors or dicts/,
+    );
     expect(() => new optim.Adam([], {})).toThrow(/Adam: optimizer got an empty parameter list/);
     expect(() => new optim.SGD([w], { lr: -1 })).toThrow(/SGD: Invalid learning rate: -1 \(option lr\)/);
-    expect(() => new optim.Adam([w], { betas: [1, 0.9] })).toThrow(/Adam: Invalid beta parameter at index 0: 1/);
-    expect(() => new optim.SGD([w], { lr: 0.1, nesterov: true })).toThrow(/Nesterov momentum requires a momentum and zero dampening/);
-    expect(() => new optim.SGD([w, 3] as never, { lr: 0.1 })).toThrow(/optimizer can only optimize Tensors, but one of the params is number/);
+    expect(() => new optim.Adam([w], { betas: [1, 0.9] })).toThrow(
+      /Adam: Invalid beta parameter at index 0: 1/,
+    );
+    expect(() => new optim.SGD([w], { lr: 0.1, nesterov: true })).toThrow(
+      /Nesterov momentum requires a momentum and zero dampening/,
+    );
+    expect(() => new optim.SGD([w, 3] as never, { lr: 0.1 })).toThrow(
+      /optimizer can only optimize Tensors, but one of the params is number/,
+    );
     expect(() => new optim.SGD([w.mul(2)], { lr: 0.1 })).toThrow(/can't optimize a non-leaf Tensor/);
-    expect(() => new optim.SGD([{ params: [w] }, { params: [w] }], { lr: 0.1 })).toThrow(/some parameters appear in more than one parameter group/);
+    expect(() => new optim.SGD([{ params: [w] }, { params: [w] }], { lr: 0.1 })).toThrow(
+      /some parameters appear in more than one parameter group/,
+    );
   });
 
   it('fills groups from the defaults; addParamGroup; PyTorch defaults', () => {
@@ -100,10 +136,21 @@ describe('Optimizer', () => {
       [0.5, 0.9, 1],
       [0.01, 0.9, 1],
     ]);
-    expect(new optim.Adam([w]).defaults).toMatchObject({ lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false });
+    expect(new optim.Adam([w]).defaults).toMatchObject({
+      lr: 1e-3,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weightDecay: 0,
+      amsgrad: false,
+    });
     expect(new optim.AdamW([w]).defaults.weightDecay).toBe(1e-2);
     expect(new optim.RMSprop([w]).defaults).toMatchObject({ lr: 1e-2, alpha: 0.99, eps: 1e-8 });
-    expect(new optim.Adagrad([w]).defaults).toMatchObject({ lr: 1e-2, eps: 1e-10, lrDecay: 0, initialAccumulatorValue: 0 });
+    expect(new optim.Adagrad([w]).defaults).toMatchObject({
+      lr: 1e-2,
+      eps: 1e-10,
+      lrDecay: 0,
+      initialAccumulatorValue: 0,
+    });
     expect(new optim.Adadelta([w]).defaults).toMatchObject({ lr: 1, rho: 0.9, eps: 1e-6 });
     expect(new optim.Adamax([w]).defaults).toMatchObject({ lr: 2e-3 });
     expect(new optim.NAdam([w]).defaults).toMatchObject({ lr: 2e-3, momentumDecay: 4e-3 });
@@ -163,10 +210,24 @@ describe('Optimizer', () => {
     expect(Object.keys(sd.state[0]).sort()).toEqual(['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq', 'step']);
     expect(sd.state[0].step).toBe(1);
     const other = new optim.Adam([w, b]);
-    expect(() => other.loadStateDict(sd)).toThrow(/Adam.loadStateDict: loaded state dict has a different number of parameter groups/);
+    expect(() => other.loadStateDict(sd)).toThrow(
+      /Adam.loadStateDict: loaded state dict has a different number of parameter groups/,
+    );
     const torchStyle = {
-      state: { 0: { step: tensor(3), exp_avg: zeros([2, 2], { dtype: 'float64' }), exp_avg_sq: zeros([2, 2]) } },
-      param_groups: [{ params: [0, 1], lr: 0.25, betas: [0.5, 0.9], eps: 1e-8, weight_decay: 0.5, amsgrad: false, maximize: false }],
+      state: {
+        0: { step: tensor(3), exp_avg: zeros([2, 2], { dtype: 'float64' }), exp_avg_sq: zeros([2, 2]) },
+      },
+      param_groups: [
+        {
+          params: [0, 1],
+          lr: 0.25,
+          betas: [0.5, 0.9],
+          eps: 1e-8,
+          weight_decay: 0.5,
+          amsgrad: false,
+          maximize: false,
+        },
+      ],
     };
     other.loadStateDict(torchStyle);
     expect(other.paramGroups[0]).toMatchObject({ lr: 0.25, weightDecay: 0.5 });
@@ -200,18 +261,30 @@ describe('schedulers', () => {
   });
 
   it('reject bad arguments with the scheduler and option named', () => {
-    expect(() => new optim.StepLR(opt(), { stepSize: 0 })).toThrow(/StepLR: stepSize must be a positive integer/);
+    expect(() => new optim.StepLR(opt(), { stepSize: 0 })).toThrow(
+      /StepLR: stepSize must be a positive integer/,
+    );
     expect(() => new optim.LinearLR(opt(), { startFactor: 2 })).toThrow(/LinearLR: startFactor/);
-    expect(() => new optim.OneCycleLR(opt(), { maxLr: 1 })).toThrow(/OneCycleLR: You must define either totalSteps/);
-    expect(() => new optim.ReduceLROnPlateau(opt(), { factor: 1 })).toThrow(/ReduceLROnPlateau: Factor should be < 1.0/);
-    expect(() => new optim.StepLR(opt(), { stepSize: 1, lastEpoch: 3 })).toThrow(/param 'initialLr' is not specified/);
+    expect(() => new optim.OneCycleLR(opt(), { maxLr: 1 })).toThrow(
+      /OneCycleLR: You must define either totalSteps/,
+    );
+    expect(() => new optim.ReduceLROnPlateau(opt(), { factor: 1 })).toThrow(
+      /ReduceLROnPlateau: Factor should be < 1.0/,
+    );
+    expect(() => new optim.StepLR(opt(), { stepSize: 1, lastEpoch: 3 })).toThrow(
+      /param 'initialLr' is not specified/,
+    );
     const o = opt();
     const a = new optim.LinearLR(o);
-    expect(() => new optim.SequentialLR(o, { schedulers: [a], milestones: [1] })).toThrow(/SequentialLR: expects number of schedulers/);
+    expect(() => new optim.SequentialLR(o, { schedulers: [a], milestones: [1] })).toThrow(
+      /SequentialLR: expects number of schedulers/,
+    );
     const s = new optim.OneCycleLR(opt(), { maxLr: 1, totalSteps: 2 });
     s.step();
     s.step();
-    expect(() => s.step()).toThrow(/OneCycleLR: Tried to step 4 times. The specified number of total steps is 2/);
+    expect(() => s.step()).toThrow(
+      /OneCycleLR: Tried to step 4 times. The specified number of total steps is 2/,
+    );
   });
 
   it('ReduceLROnPlateau takes a one-element cpu tensor as the metric', () => {
@@ -220,5 +293,32 @@ describe('schedulers', () => {
     s.step(tensor(1));
     s.step(tensor([2]));
     expect(s.getLastLr()).toEqual([0.1]);
+  });
+});
+
+describe('with nn-layers modules', () => {
+  it('trains a Linear regression with Adam + CosineAnnealingLR; state follows the Parameters', async () => {
+    const { Linear } = await import('@kindling/nn-layers');
+    const { manualSeed, randn } = await import('@kindling/tensor');
+    manualSeed(0);
+    const model = new Linear(3, 1);
+    const x = randn([32, 3]);
+    const y = x.matmul(tensor([[1.5], [-2], [0.5]], { dtype: 'float32' })).add(0.3);
+    const opt = new optim.Adam(model.parameters(), { lr: 0.1 });
+    const sched = new optim.CosineAnnealingLR(opt, { TMax: 200, etaMin: 0.001 });
+    let first = 0;
+    let last = 0;
+    for (let i = 0; i < 200; i++) {
+      opt.zeroGrad();
+      const loss = model.call(x).sub(y).square().mean();
+      loss.backward();
+      opt.step();
+      sched.step();
+      last = vals(loss)[0];
+      if (i === 0) first = last;
+    }
+    expect(last).toBeLessThan(first * 1e-3);
+    expect(opt.state.has(model.weight)).toBe(true);
+    expect(vals(model.bias as Tensor)[0]).toBeCloseTo(0.3, 2);
   });
 });

@@ -3,11 +3,15 @@
  * it: the log-space alpha recursion for the forward pass, alpha-beta for the gradient with respect
  * to the log-probabilities, in float64 on the host. The per-sample losses are one custom autograd
  * node (no graph through a per-timestep loop); the reduction is ordinary ops on top.
+ * Where logProbs cannot be read synchronously (webgpu), the same computation runs as device tensor
+ * ops instead (ctc-device.ts); the argument checks here are shared, minus those needing values
+ * that live on the device.
  */
 import { type Tensor, tensor } from '@kindling/tensor';
 import { fmtShape, isTensor, readSync, requireFloat, requireIndex, requireTensor } from '../common.js';
 import { customOp } from '../custom-grad.js';
 import { checkReduction, type Reduction } from '../reduction.js';
+import { ctcLossTensorOps, type LengthsArg } from './ctc-device.js';
 
 export interface CTCLossOptions {
   /** The blank label (default 0). */
@@ -36,7 +40,19 @@ function lse3(a: number, b: number, c: number): number {
   return m + Math.log(Math.exp(a - m) + Math.exp(b - m) + Math.exp(c - m));
 }
 
-function readLengths(where: string, name: string, x: Lengths, expected: number): number[] {
+/**
+ * One lengths argument: its values when they can be read on the host (numbers, arrays, cpu
+ * tensors; checked here), else the device tensor itself (only its dtype and shape are checked).
+ * `requireHost` (the host path) throws for a tensor that cannot be read synchronously.
+ */
+function readLengths(
+  where: string,
+  name: string,
+  x: Lengths,
+  expected: number,
+  requireHost = true,
+  read: (t: Tensor) => ArrayLike<number> | null = readSync,
+): LengthsArg {
   let vals: number[];
   if (typeof x === 'number') vals = [x];
   else if (isTensor(x)) {
@@ -44,8 +60,17 @@ function readLengths(where: string, name: string, x: Lengths, expected: number):
       throw new TypeError(`${where}: ${name} must be integral (int32), got ${x.dtype}`);
     if (x.ndim > 1)
       throw new RangeError(`${where}: ${name} must be 0-D or 1-D, got shape ${fmtShape(x.shape)}`);
-    const d = readSync(x);
-    if (!d) throw new Error(`${where}: ${name} must be readable synchronously (a cpu tensor or an array)`);
+    const d = read(x);
+    if (!d) {
+      if (requireHost)
+        throw new Error(`${where}: ${name} must be readable synchronously (a cpu tensor or an array)`);
+      if (x.numel() !== expected) {
+        throw new RangeError(
+          `${where}: ${name} must be of size batch_size (${expected}), got ${x.numel()} value(s)`,
+        );
+      }
+      return { host: null, tensor: x };
+    }
     vals = Array.from(d, Number);
   } else if (Array.isArray(x)) vals = x.map(Number);
   else throw new TypeError(`${where}: ${name} must be a Tensor, an array of integers or a number`);
@@ -58,7 +83,7 @@ function readLengths(where: string, name: string, x: Lengths, expected: number):
       `${where}: ${name} must be of size batch_size (${expected}), got ${vals.length} value(s)`,
     );
   }
-  return vals;
+  return { host: vals, tensor: isTensor(x) ? x : null };
 }
 
 interface CtcResult {
@@ -152,6 +177,10 @@ function ctcCore(
  * or 1-D with the N targets concatenated (sum(targetLengths) long); unbatched: (S).
  * Reduction 'none' gives (N) (a 0-dim tensor unbatched); 'mean' divides each loss by its target
  * length (clamped to >= 1) and averages; 'sum' adds.
+ *
+ * On devices that read synchronously (cpu) the recursion runs on the host in float64. Elsewhere
+ * (webgpu) it runs as batched tensor ops on the device (float32; see ctc-device.ts), lengths and
+ * targets may then be device tensors, and the checks that need their values are skipped.
  */
 export function ctcLoss(
   logProbs: Tensor,
@@ -159,6 +188,25 @@ export function ctcLoss(
   inputLengths: Lengths,
   targetLengths: Lengths,
   opts: CTCLossOptions = {},
+): Tensor {
+  return ctcLossImpl(logProbs, targets, inputLengths, targetLengths, opts, 'auto');
+}
+
+/**
+ * Which implementation runs: 'auto' (the host one where logProbs reads synchronously, else the
+ * tensor-op one), 'tensor-ops' (forced, on any device), 'tensor-ops-unread' (forced, and tensor
+ * lengths and targets are treated as unreadable, as on webgpu). The last two exist for tests.
+ */
+export type CtcPath = 'auto' | 'tensor-ops' | 'tensor-ops-unread';
+
+/** ctcLoss on a chosen path (internal: not exported from the package). */
+export function ctcLossImpl(
+  logProbs: Tensor,
+  targets: Tensor,
+  inputLengths: Lengths,
+  targetLengths: Lengths,
+  opts: CTCLossOptions,
+  path: CtcPath,
 ): Tensor {
   const where = 'ctcLoss';
   requireTensor(where, 'logProbs', logProbs);
@@ -180,52 +228,67 @@ export function ctcLoss(
   if (!Number.isInteger(blank) || blank < 0 || blank >= C) {
     throw new RangeError(`${where}: blank must be in label range [0, ${C}), got ${blank}`);
   }
-  const il = readLengths(where, 'inputLengths', inputLengths, B);
-  const tl = readLengths(where, 'targetLengths', targetLengths, B);
-  for (let b = 0; b < B; b++) {
-    if (il[b] > T) {
-      throw new RangeError(
-        `${where}: Expected inputLengths to have value at most ${T}, but got value ${il[b]} (sample ${b})`,
-      );
+  // the host path needs every value on the host; the device path takes what is there
+  const onHost = path === 'auto' && logProbs._storage.backend.canReadSync;
+  const read = path === 'tensor-ops-unread' ? () => null : readSync;
+  const ilOp = readLengths(where, 'inputLengths', inputLengths, B, onHost, read);
+  const tlOp = readLengths(where, 'targetLengths', targetLengths, B, onHost, read);
+  const il = ilOp.host;
+  const tl = tlOp.host;
+  if (il) {
+    for (let b = 0; b < B; b++) {
+      if (il[b] > T) {
+        throw new RangeError(
+          `${where}: Expected inputLengths to have value at most ${T}, but got value ${il[b]} (sample ${b})`,
+        );
+      }
     }
   }
-  const td = readSync(targets);
-  if (!td) throw new Error(`${where}: targets must be readable synchronously (a cpu tensor)`);
+  const td = read(targets);
+  if (!td && onHost) throw new Error(`${where}: targets must be readable synchronously (a cpu tensor)`);
   // where each sample's labels start in the flat targets
   const offsets: number[] = [];
+  let layout: 'padded' | 'concat';
   if (!batched) {
     if (targets.ndim !== 1)
       throw new RangeError(
         `${where}: unbatched targets must be 1-D (S), got shape ${fmtShape(targets.shape)}`,
       );
-    if (targets.shape[0] < tl[0]) {
+    if (tl && targets.shape[0] < tl[0]) {
       throw new RangeError(
         `${where}: target length ${tl[0]} is longer than the targets tensor (${targets.shape[0]} labels)`,
       );
     }
     offsets.push(0);
+    layout = 'padded';
   } else if (targets.ndim === 1) {
-    let pos = 0;
-    for (let b = 0; b < B; b++) {
-      offsets.push(pos);
-      pos += tl[b];
-    }
-    if (targets.shape[0] !== pos) {
-      throw new RangeError(
-        `${where}: concatenated targets must hold sum(targetLengths) = ${pos} labels, got ${targets.shape[0]} (targets shape ${fmtShape(targets.shape)})`,
-      );
+    layout = 'concat';
+    if (tl) {
+      let pos = 0;
+      for (let b = 0; b < B; b++) {
+        offsets.push(pos);
+        pos += tl[b];
+      }
+      if (targets.shape[0] !== pos) {
+        throw new RangeError(
+          `${where}: concatenated targets must hold sum(targetLengths) = ${pos} labels, got ${targets.shape[0]} (targets shape ${fmtShape(targets.shape)})`,
+        );
+      }
     }
   } else if (targets.ndim === 2) {
+    layout = 'padded';
     if (targets.shape[0] !== B) {
       throw new RangeError(
         `${where}: padded targets must be (N, S) with N = ${B}, got shape ${fmtShape(targets.shape)}`,
       );
     }
-    const maxLen = Math.max(0, ...tl);
-    if (targets.shape[1] < maxLen) {
-      throw new RangeError(
-        `${where}: Expected targets to have size at least ${maxLen} at dimension 1 (the longest target length), but got size ${targets.shape[1]}`,
-      );
+    if (tl) {
+      const maxLen = Math.max(0, ...tl);
+      if (targets.shape[1] < maxLen) {
+        throw new RangeError(
+          `${where}: Expected targets to have size at least ${maxLen} at dimension 1 (the longest target length), but got size ${targets.shape[1]}`,
+        );
+      }
     }
     for (let b = 0; b < B; b++) offsets.push(b * targets.shape[1]);
   } else {
@@ -234,18 +297,39 @@ export function ctcLoss(
     );
   }
   const labels: number[][] = [];
-  for (let b = 0; b < B; b++) {
-    const row = Array.from({ length: tl[b] }, (_, i) => Number(td[offsets[b] + i]));
-    for (const v of row) {
-      if (v < 0 || v >= C)
-        throw new RangeError(`${where}: target label ${v} of sample ${b} is out of range [0, ${C})`);
+  if (tl) {
+    for (let b = 0; b < B; b++) {
+      if (td) {
+        const row = Array.from({ length: tl[b] }, (_, i) => Number(td[offsets[b] + i]));
+        for (const v of row) {
+          if (v < 0 || v >= C)
+            throw new RangeError(`${where}: target label ${v} of sample ${b} is out of range [0, ${C})`);
+        }
+        labels.push(row);
+      }
+      if (il && tl[b] > il[b] && !zeroInfinity) {
+        throw new RangeError(
+          `${where}: target ${b} is longer than its input (target length ${tl[b]} > input length ${il[b]}): no alignment exists; pass zeroInfinity: true to give such samples a loss of 0`,
+        );
+      }
     }
-    if (tl[b] > il[b] && !zeroInfinity) {
-      throw new RangeError(
-        `${where}: target ${b} is longer than its input (target length ${tl[b]} > input length ${il[b]}): no alignment exists; pass zeroInfinity: true to give such samples a loss of 0`,
-      );
-    }
-    labels.push(row);
+  }
+
+  if (!onHost) {
+    return ctcLossTensorOps({
+      logProbs,
+      targets,
+      layout,
+      inputLengths: ilOp,
+      targetLengths: tlOp,
+      T,
+      B,
+      C,
+      batched,
+      blank,
+      zeroInfinity,
+      reduction,
+    });
   }
 
   const lpData = readSync(logProbs);
@@ -253,8 +337,10 @@ export function ctcLoss(
     throw new Error(
       `${where}: logProbs must be readable synchronously (a cpu tensor); move it with toAsync('cpu') first`,
     );
+  const ilv = il as number[];
+  const tlv = tl as number[];
   const needGrad = logProbs.requiresGrad;
-  const { nll, grad } = ctcCore(lpData, T, B, C, (b) => labels[b], il, blank, needGrad);
+  const { nll, grad } = ctcCore(lpData, T, B, C, (b) => labels[b], ilv, blank, needGrad);
   const inf = Array.from(nll, (v) => v === Number.POSITIVE_INFINITY);
   const values = Float64Array.from(nll, (v, b) => (zeroInfinity && inf[b] ? 0 : v));
   const dtype = logProbs.dtype;
@@ -271,7 +357,7 @@ export function ctcLoss(
       for (let b = 0; b < B; b++) {
         if (zeroInfinity && inf[b]) continue;
         const gb = Number(gs[b]);
-        for (let t = 0; t < il[b]; t++) {
+        for (let t = 0; t < ilv[b]; t++) {
           const o = (t * B + b) * C;
           for (let c = 0; c < C; c++) out[o + c] = grad[o + c] * gb;
         }
@@ -283,7 +369,7 @@ export function ctcLoss(
 
   if (reduction === 'mean') {
     const denom = tensor(
-      Float32Array.from(tl, (v) => Math.max(v, 1)),
+      Float32Array.from(tlv, (v) => Math.max(v, 1)),
       { shape: [B], dtype, device },
     );
     return losses.div(denom).mean();

@@ -7,35 +7,63 @@ import type { Tensor } from '@kindling/tensor';
 import { gruGates, lstmGates, rnnGates } from './gates.js';
 
 function checkInput(input: Tensor, wIh: Tensor): void {
-  if (input.ndim !== 2) throw new RangeError(`Expected input to be 2-D (batch, input_size), got ${input.ndim}-D`);
+  if (input.ndim !== 2)
+    throw new RangeError(`Expected input to be 2-D (batch, input_size), got ${input.ndim}-D`);
   if (input.shape[1] !== wIh.shape[1]) {
     throw new RangeError(`input has inconsistent input_size: got ${input.shape[1]} expected ${wIh.shape[1]}`);
   }
 }
 
 function checkHidden(input: Tensor, hx: Tensor, hiddenSize: number, label: number): void {
-  if (hx.ndim !== 2) throw new RangeError(`Expected hidden${label} to be 2-D (batch, hidden_size), got ${hx.ndim}-D`);
+  if (hx.ndim !== 2)
+    throw new RangeError(`Expected hidden${label} to be 2-D (batch, hidden_size), got ${hx.ndim}-D`);
   if (input.shape[0] !== hx.shape[0]) {
-    throw new RangeError(`Input batch size ${input.shape[0]} doesn't match hidden${label} batch size ${hx.shape[0]}`);
+    throw new RangeError(
+      `Input batch size ${input.shape[0]} doesn't match hidden${label} batch size ${hx.shape[0]}`,
+    );
   }
   if (hx.shape[1] !== hiddenSize) {
-    throw new RangeError(`hidden${label} has inconsistent hidden_size: got ${hx.shape[1]}, expected ${hiddenSize}`);
+    throw new RangeError(
+      `hidden${label} has inconsistent hidden_size: got ${hx.shape[1]}, expected ${hiddenSize}`,
+    );
   }
 }
 
-function simple(nonlinearity: 'tanh' | 'relu', input: Tensor, hx: Tensor, wIh: Tensor, wHh: Tensor, bIh?: Tensor | null, bHh?: Tensor | null): Tensor {
+function simple(
+  nonlinearity: 'tanh' | 'relu',
+  input: Tensor,
+  hx: Tensor,
+  wIh: Tensor,
+  wHh: Tensor,
+  bIh?: Tensor | null,
+  bHh?: Tensor | null,
+): Tensor {
   checkInput(input, wIh);
   checkHidden(input, hx, wHh.shape[1], 0);
   return rnnGates(linear(input, wIh, bIh).add(linear(hx, wHh, bHh)), nonlinearity);
 }
 
 /** h' = tanh(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh). */
-export function rnnTanhCell(input: Tensor, hx: Tensor, wIh: Tensor, wHh: Tensor, bIh?: Tensor | null, bHh?: Tensor | null): Tensor {
+export function rnnTanhCell(
+  input: Tensor,
+  hx: Tensor,
+  wIh: Tensor,
+  wHh: Tensor,
+  bIh?: Tensor | null,
+  bHh?: Tensor | null,
+): Tensor {
   return simple('tanh', input, hx, wIh, wHh, bIh, bHh);
 }
 
 /** h' = relu(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh). */
-export function rnnReluCell(input: Tensor, hx: Tensor, wIh: Tensor, wHh: Tensor, bIh?: Tensor | null, bHh?: Tensor | null): Tensor {
+export function rnnReluCell(
+  input: Tensor,
+  hx: Tensor,
+  wIh: Tensor,
+  wHh: Tensor,
+  bIh?: Tensor | null,
+  bHh?: Tensor | null,
+): Tensor {
   return simple('relu', input, hx, wIh, wHh, bIh, bHh);
 }
 
@@ -55,7 +83,14 @@ export function lstmCell(
 }
 
 /** One GRU step: weights (3H, H_in), (3H, H), biases (3H); returns h'. */
-export function gruCell(input: Tensor, hx: Tensor, wIh: Tensor, wHh: Tensor, bIh?: Tensor | null, bHh?: Tensor | null): Tensor {
+export function gruCell(
+  input: Tensor,
+  hx: Tensor,
+  wIh: Tensor,
+  wHh: Tensor,
+  bIh?: Tensor | null,
+  bHh?: Tensor | null,
+): Tensor {
   checkInput(input, wIh);
   checkHidden(input, hx, wHh.shape[1], 0);
   return gruGates(linear(input, wIh, bIh), linear(hx, wHh, bHh), hx);

@@ -10,6 +10,7 @@ import { dropout, linear } from '@kindling/nn-layers';
 import { cat, stack, type Tensor } from '@kindling/tensor';
 import { hostInts, list } from '../util.js';
 import { gruGates, lstmGates, rnnGates } from './gates.js';
+import { fusedDirection } from './layer.js';
 
 export type RNNMode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
 
@@ -39,6 +40,11 @@ export interface RecurrentOptions {
   batchFirst?: boolean;
   /** Input is packed data (N, H_in) with these batch sizes (a PackedSequence's batchSizes). */
   batchSizes?: Tensor | readonly number[] | null;
+  /**
+   * 'fused' (default): each layer and direction is one autograd node with a hand-written
+   * backward through time. 'composite': every op of every step is recorded (the reference).
+   */
+  impl?: 'fused' | 'composite';
 }
 
 type Step = (gi: Tensor, state: Tensor[]) => Tensor[];
@@ -68,25 +74,19 @@ function stepOf(mode: RNNMode, w: LayerWeights): Step {
  * Returns [outputs (N, H_out), final states (B, *)], each sequence's final state taken at its
  * own last step.
  */
-function direction(mode: RNNMode, x: Tensor, bs: readonly number[], offsets: readonly number[], init: Tensor[], w: LayerWeights, reverse: boolean): [Tensor, Tensor[]] {
+function direction(
+  mode: RNNMode,
+  x: Tensor,
+  bs: readonly number[],
+  offsets: readonly number[],
+  init: Tensor[],
+  w: LayerWeights,
+  reverse: boolean,
+): [Tensor, Tensor[]] {
   const T = bs.length;
   // b_hh joins the input projection except in a GRU, whose n gate multiplies h·W_hnᵀ + b_hn by r
   const bias = mode === 'GRU' ? w.bIh : w.bIh && w.bHh ? w.bIh.add(w.bHh) : (w.bIh ?? w.bHh);
-  const S = Number(process.env.RNN_BLOCK ?? 1e9);
-  const blocks = new Map<number, Tensor>();
-  const giAt = (t: number): Tensor => {
-    const b = Math.floor(t / S);
-    let g = blocks.get(b);
-    const t0 = b * S;
-    const t1 = Math.min(T, t0 + S);
-    const r0 = offsets[t0];
-    if (!g) {
-      const r1 = t1 === T ? x.shape[0] : offsets[t1];
-      g = linear(r0 === 0 && r1 === x.shape[0] ? x : x.narrow(0, r0, r1 - r0), w.wIh, bias);
-      blocks.set(b, g);
-    }
-    return g.narrow(0, offsets[t] - r0, bs[t]);
-  };
+  const gi = linear(x, w.wIh, bias);
   const step = stepOf(mode, w);
   const outs = new Array<Tensor>(T);
   let st = init;
@@ -100,13 +100,21 @@ function direction(mode: RNNMode, x: Tensor, bs: readonly number[], offsets: rea
         st = st.map((s) => s.narrow(0, 0, n));
         rows = n;
       }
-      st = step(giAt(t), st);
+      st = step(gi.narrow(0, offsets[t], n), st);
       outs[t] = st[0];
     }
     if (finished.length === 0) return [cat(outs, 0), st];
     finished.push(st);
     finished.reverse();
-    return [cat(outs, 0), st.map((_, k) => cat(finished.map((f) => f[k]), 0))];
+    return [
+      cat(outs, 0),
+      st.map((_, k) =>
+        cat(
+          finished.map((f) => f[k]),
+          0,
+        ),
+      ),
+    ];
   }
   if (bs[T - 1] < rows) {
     rows = bs[T - 1];
@@ -118,18 +126,26 @@ function direction(mode: RNNMode, x: Tensor, bs: readonly number[], offsets: rea
       st = st.map((s, k) => cat([s, init[k].narrow(0, rows, n - rows)], 0));
       rows = n;
     }
-    st = step(giAt(t), st);
+    st = step(gi.narrow(0, offsets[t], n), st);
     outs[t] = st[0];
   }
   return [cat(outs, 0), st];
 }
 
 /** The shared driver: returns [output, final states (L·D, B, *) in the order of `states`]. */
-function recurrent(mode: RNNMode, input: Tensor, states: Tensor[], weights: readonly LayerWeights[], o: RecurrentOptions): [Tensor, Tensor[]] {
+function recurrent(
+  mode: RNNMode,
+  input: Tensor,
+  states: Tensor[],
+  weights: readonly LayerWeights[],
+  o: RecurrentOptions,
+): [Tensor, Tensor[]] {
   const D = o.bidirectional ? 2 : 1;
   const L = o.numLayers ?? weights.length / D;
   if (weights.length !== L * D) {
-    throw new RangeError(`${mode.toLowerCase()}: expected ${L * D} layer weights (num_layers=${L}, directions=${D}), got ${weights.length}`);
+    throw new RangeError(
+      `${mode.toLowerCase()}: expected ${L * D} layer weights (num_layers=${L}, directions=${D}), got ${weights.length}`,
+    );
   }
   const packed = o.batchSizes !== undefined && o.batchSizes !== null;
   let x: Tensor;
@@ -144,16 +160,19 @@ function recurrent(mode: RNNMode, input: Tensor, states: Tensor[], weights: read
     if (input.ndim !== 3) throw new RangeError(`input must have 3 dimensions, got ${input.ndim}`);
     const seq = o.batchFirst ? input.transpose(0, 1) : input;
     [T, B] = seq.shape;
+    if (T === 0) throw new RangeError('Expected sequence length to be larger than 0 in RNN');
     x = seq.reshape([T * B, seq.shape[2]]);
     bs = new Array<number>(T).fill(B);
   }
   for (const s of states) {
     if (s.ndim !== 3 || s.shape[0] !== L * D || s.shape[1] !== (bs[0] ?? B)) {
-      throw new RangeError(`${mode.toLowerCase()}: expected hidden states (${L * D}, ${bs[0] ?? B}, *), got ${list(s.shape)}`);
+      throw new RangeError(
+        `${mode.toLowerCase()}: expected hidden states (${L * D}, ${bs[0] ?? B}, *), got ${list(s.shape)}`,
+      );
     }
   }
   const offsets: number[] = [];
-  bs.reduce((at, n) => (offsets.push(at), at + n), 0);
+  for (let t = 0, at = 0; t < bs.length; at += bs[t++]) offsets.push(at);
   if (bs.length === 0 || x.shape[0] === 0) {
     const H = states[0].shape[2];
     const out = x.newZeros([x.shape[0], D * H]);
@@ -164,9 +183,14 @@ function recurrent(mode: RNNMode, input: Tensor, states: Tensor[], weights: read
     const outs: Tensor[] = [];
     for (let d = 0; d < D; d++) {
       const k = l * D + d;
-      const [out, last] = direction(mode, x, bs, offsets, states.map((s) => s.select(0, k)), weights[k], d === 1);
+      const [xl, init, wk, rev] = [x, states.map((s) => s.select(0, k)), weights[k], d === 1];
+      const run = () => direction(mode, xl, bs, offsets, init, wk, rev);
+      const [out, last] =
+        o.impl === 'composite' ? run() : fusedDirection(mode, xl, bs, offsets, init, wk, rev, run);
       outs.push(out);
-      last.forEach((t, i) => finals[i].push(t));
+      last.forEach((t, i) => {
+        finals[i].push(t);
+      });
     }
     x = D === 1 ? outs[0] : cat(outs, 1);
     if (o.dropout && o.training && l < L - 1) x = dropout(x, { p: o.dropout, training: true });
@@ -188,13 +212,23 @@ function reshapeOut(x: Tensor, T: number, B: number, batchFirst?: boolean): Tens
  * @example
  * const [out, hN] = rnnTanh(x, h0, [{ wIh, wHh, bIh, bHh }]);
  */
-export function rnnTanh(input: Tensor, hx: Tensor, weights: readonly LayerWeights[], o: RecurrentOptions = {}): [Tensor, Tensor] {
+export function rnnTanh(
+  input: Tensor,
+  hx: Tensor,
+  weights: readonly LayerWeights[],
+  o: RecurrentOptions = {},
+): [Tensor, Tensor] {
   const [out, [h]] = recurrent('RNN_TANH', input, [hx], weights, o);
   return [out, h];
 }
 
 /** Elman RNN with ReLU over a sequence (torch.rnn_relu); shapes as `rnnTanh`. */
-export function rnnRelu(input: Tensor, hx: Tensor, weights: readonly LayerWeights[], o: RecurrentOptions = {}): [Tensor, Tensor] {
+export function rnnRelu(
+  input: Tensor,
+  hx: Tensor,
+  weights: readonly LayerWeights[],
+  o: RecurrentOptions = {},
+): [Tensor, Tensor] {
   const [out, [h]] = recurrent('RNN_RELU', input, [hx], weights, o);
   return [out, h];
 }
@@ -208,13 +242,23 @@ export function rnnRelu(input: Tensor, hx: Tensor, weights: readonly LayerWeight
  * @example
  * const [out, [hN, cN]] = lstm(x, [h0, c0], weights, { numLayers: 2, bidirectional: true });
  */
-export function lstm(input: Tensor, hx: readonly [Tensor, Tensor], weights: readonly LayerWeights[], o: RecurrentOptions = {}): [Tensor, [Tensor, Tensor]] {
+export function lstm(
+  input: Tensor,
+  hx: readonly [Tensor, Tensor],
+  weights: readonly LayerWeights[],
+  o: RecurrentOptions = {},
+): [Tensor, [Tensor, Tensor]] {
   const [out, [h, c]] = recurrent('LSTM', input, [hx[0], hx[1]], weights, o);
   return [out, [h, c]];
 }
 
 /** GRU over a sequence (torch.gru); shapes as `rnnTanh`. */
-export function gru(input: Tensor, hx: Tensor, weights: readonly LayerWeights[], o: RecurrentOptions = {}): [Tensor, Tensor] {
+export function gru(
+  input: Tensor,
+  hx: Tensor,
+  weights: readonly LayerWeights[],
+  o: RecurrentOptions = {},
+): [Tensor, Tensor] {
   const [out, [h]] = recurrent('GRU', input, [hx], weights, o);
   return [out, h];
 }

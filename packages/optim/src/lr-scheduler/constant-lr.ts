@@ -14,7 +14,8 @@ export class ConstantLR extends LRScheduler {
   constructor(optimizer: Optimizer, o: { factor?: number; totalIters?: number; lastEpoch?: number } = {}) {
     super(optimizer, o.lastEpoch ?? -1);
     const factor = o.factor ?? 1 / 3;
-    if (factor > 1 || factor < 0) throw new RangeError(`ConstantLR: factor expected to be between 0 and 1, got ${factor}`);
+    if (factor > 1 || factor < 0)
+      throw new RangeError(`ConstantLR: factor expected to be between 0 and 1, got ${factor}`);
     this.factor = factor;
     this.totalIters = o.totalIters ?? 5;
     this._initialStep();
@@ -28,6 +29,8 @@ export class ConstantLR extends LRScheduler {
   }
 
   override _getClosedFormLr(): number[] {
-    return this.baseLrs.map((b) => b * (this.factor + (this.lastEpoch >= this.totalIters ? 1 - this.factor : 0)));
+    return this.baseLrs.map(
+      (b) => b * (this.factor + (this.lastEpoch >= this.totalIters ? 1 - this.factor : 0)),
+    );
   }
 }

@@ -12,7 +12,8 @@ export class ExponentialLR extends LRScheduler {
 
   constructor(optimizer: Optimizer, o: { gamma: number; lastEpoch?: number }) {
     super(optimizer, o.lastEpoch ?? -1);
-    if (typeof o.gamma !== 'number') throw new TypeError(`ExponentialLR: gamma must be a number, got ${typeof o.gamma}`);
+    if (typeof o.gamma !== 'number')
+      throw new TypeError(`ExponentialLR: gamma must be a number, got ${typeof o.gamma}`);
     this.gamma = o.gamma;
     this._initialStep();
   }

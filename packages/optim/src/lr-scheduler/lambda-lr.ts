@@ -7,7 +7,8 @@ export type LrLambda = (epoch: number) => number;
 function lambdas(sched: string, optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[]): LrLambda[] {
   const fs = perGroup(sched, 'lrLambda', optimizer, lrLambda);
   fs.forEach((f, i) => {
-    if (typeof f !== 'function') throw new TypeError(`${sched}: lrLambda[${i}] must be a function, got ${typeof f}`);
+    if (typeof f !== 'function')
+      throw new TypeError(`${sched}: lrLambda[${i}] must be a function, got ${typeof f}`);
   });
   return fs;
 }

@@ -27,8 +27,12 @@ export class LinearLR extends LRScheduler {
     super(optimizer, o.lastEpoch ?? -1);
     const start = o.startFactor ?? 1 / 3;
     const end = o.endFactor ?? 1;
-    if (start > 1 || start <= 0) throw new RangeError(`LinearLR: startFactor expected to be greater than 0 and less or equal to 1, got ${start}`);
-    if (end > 1 || end < 0) throw new RangeError(`LinearLR: endFactor expected to be between 0 and 1, got ${end}`);
+    if (start > 1 || start <= 0)
+      throw new RangeError(
+        `LinearLR: startFactor expected to be greater than 0 and less or equal to 1, got ${start}`,
+      );
+    if (end > 1 || end < 0)
+      throw new RangeError(`LinearLR: endFactor expected to be between 0 and 1, got ${end}`);
     this.startFactor = start;
     this.endFactor = end;
     this.totalIters = o.totalIters ?? 5;

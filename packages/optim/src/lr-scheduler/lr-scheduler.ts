@@ -4,7 +4,10 @@ import type { Optimizer, ParamGroup } from '../optimizer.js';
 export type SchedulerStateDict = Record<string, unknown>;
 
 const isOptimizer = (o: unknown): o is Optimizer =>
-  !!o && typeof o === 'object' && Array.isArray((o as Optimizer).paramGroups) && typeof (o as Optimizer).step === 'function';
+  !!o &&
+  typeof o === 'object' &&
+  Array.isArray((o as Optimizer).paramGroups) &&
+  typeof (o as Optimizer).step === 'function';
 
 /**
  * Base class of the learning-rate schedulers (torch.optim.lr_scheduler.LRScheduler). Call
@@ -21,14 +24,17 @@ export abstract class LRScheduler {
 
   constructor(optimizer: Optimizer, lastEpoch = -1) {
     const name = this.constructor.name;
-    if (!isOptimizer(optimizer)) throw new TypeError(`${name}: optimizer must be an Optimizer, got ${typeof optimizer}`);
+    if (!isOptimizer(optimizer))
+      throw new TypeError(`${name}: optimizer must be an Optimizer, got ${typeof optimizer}`);
     this.optimizer = optimizer;
     if (lastEpoch === -1) {
       for (const g of optimizer.paramGroups) if (g.initialLr === undefined) g.initialLr = g.lr;
     } else {
       optimizer.paramGroups.forEach((g, i) => {
         if (g.initialLr === undefined) {
-          throw new Error(`${name}: param 'initialLr' is not specified in paramGroups[${i}] when resuming an optimizer (lastEpoch ${lastEpoch})`);
+          throw new Error(
+            `${name}: param 'initialLr' is not specified in paramGroups[${i}] when resuming an optimizer (lastEpoch ${lastEpoch})`,
+          );
         }
       });
     }
@@ -97,7 +103,8 @@ export abstract class LRScheduler {
 export function perGroup<T>(sched: string, name: string, optimizer: Optimizer, value: T | readonly T[]): T[] {
   const n = optimizer.paramGroups.length;
   if (Array.isArray(value)) {
-    if (value.length !== n) throw new RangeError(`${sched}: expected ${n} values for ${name}, got ${value.length}`);
+    if (value.length !== n)
+      throw new RangeError(`${sched}: expected ${n} values for ${name}, got ${value.length}`);
     return [...value];
   }
   return Array.from({ length: n }, () => value as T);

@@ -12,9 +12,13 @@ export class MultiStepLR extends LRScheduler {
   milestones: number[];
   gamma: number;
 
-  constructor(optimizer: Optimizer, o: { milestones: readonly number[]; gamma?: number; lastEpoch?: number }) {
+  constructor(
+    optimizer: Optimizer,
+    o: { milestones: readonly number[]; gamma?: number; lastEpoch?: number },
+  ) {
     super(optimizer, o.lastEpoch ?? -1);
-    if (!Array.isArray(o.milestones)) throw new TypeError('MultiStepLR: milestones must be an array of epochs');
+    if (!Array.isArray(o.milestones))
+      throw new TypeError('MultiStepLR: milestones must be an array of epochs');
     this.milestones = [...o.milestones].sort((a, b) => a - b);
     this.gamma = o.gamma ?? 0.1;
     this._initialStep();

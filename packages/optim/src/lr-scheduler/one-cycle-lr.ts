@@ -52,19 +52,23 @@ export class OneCycleLR extends LRScheduler {
     const name = 'OneCycleLR';
     let total: number;
     if (o.totalSteps != null) {
-      if (!Number.isInteger(o.totalSteps) || o.totalSteps <= 0) throw new RangeError(`${name}: Expected positive integer totalSteps, but got ${o.totalSteps}`);
+      if (!Number.isInteger(o.totalSteps) || o.totalSteps <= 0)
+        throw new RangeError(`${name}: Expected positive integer totalSteps, but got ${o.totalSteps}`);
       total = o.totalSteps;
     } else if (o.epochs != null && o.stepsPerEpoch != null) {
-      if (!Number.isInteger(o.epochs) || o.epochs <= 0) throw new RangeError(`${name}: Expected positive integer epochs, but got ${o.epochs}`);
+      if (!Number.isInteger(o.epochs) || o.epochs <= 0)
+        throw new RangeError(`${name}: Expected positive integer epochs, but got ${o.epochs}`);
       if (!Number.isInteger(o.stepsPerEpoch) || o.stepsPerEpoch <= 0) {
         throw new RangeError(`${name}: Expected positive integer stepsPerEpoch, but got ${o.stepsPerEpoch}`);
       }
       total = o.epochs * o.stepsPerEpoch;
     } else throw new Error(`${name}: You must define either totalSteps OR (epochs AND stepsPerEpoch)`);
     const pct = o.pctStart ?? 0.3;
-    if (!(pct >= 0 && pct <= 1)) throw new RangeError(`${name}: Expected float between 0 and 1 pctStart, but got ${pct}`);
+    if (!(pct >= 0 && pct <= 1))
+      throw new RangeError(`${name}: Expected float between 0 and 1 pctStart, but got ${pct}`);
     const anneal = o.annealStrategy ?? 'cos';
-    if (anneal !== 'cos' && anneal !== 'linear') throw new RangeError(`${name}: annealStrategy must be one of 'cos' or 'linear', instead got ${anneal}`);
+    if (anneal !== 'cos' && anneal !== 'linear')
+      throw new RangeError(`${name}: annealStrategy must be one of 'cos' or 'linear', instead got ${anneal}`);
     const lastEpoch = o.lastEpoch ?? -1;
     const divFactor = o.divFactor ?? 25;
     const finalDivFactor = o.finalDivFactor ?? 1e4;
@@ -80,7 +84,9 @@ export class OneCycleLR extends LRScheduler {
     let useBeta1 = false;
     if (cycle) {
       if (!('momentum' in optimizer.defaults) && !('betas' in optimizer.defaults)) {
-        throw new Error(`${name}: optimizer must support momentum or betas with the cycleMomentum option enabled`);
+        throw new Error(
+          `${name}: optimizer must support momentum or betas with the cycleMomentum option enabled`,
+        );
       }
       useBeta1 = 'betas' in optimizer.defaults;
       const maxM = perGroup(name, 'maxMomentum', optimizer, o.maxMomentum ?? 0.95);
@@ -101,13 +107,43 @@ export class OneCycleLR extends LRScheduler {
     this.annealStrategy = anneal;
     this._schedulePhases = o.threePhase
       ? [
-          { endStep: pct * total - 1, startLr: 'initialLr', endLr: 'maxLr', startMomentum: 'maxMomentum', endMomentum: 'baseMomentum' },
-          { endStep: 2 * pct * total - 2, startLr: 'maxLr', endLr: 'initialLr', startMomentum: 'baseMomentum', endMomentum: 'maxMomentum' },
-          { endStep: total - 1, startLr: 'initialLr', endLr: 'minLr', startMomentum: 'maxMomentum', endMomentum: 'maxMomentum' },
+          {
+            endStep: pct * total - 1,
+            startLr: 'initialLr',
+            endLr: 'maxLr',
+            startMomentum: 'maxMomentum',
+            endMomentum: 'baseMomentum',
+          },
+          {
+            endStep: 2 * pct * total - 2,
+            startLr: 'maxLr',
+            endLr: 'initialLr',
+            startMomentum: 'baseMomentum',
+            endMomentum: 'maxMomentum',
+          },
+          {
+            endStep: total - 1,
+            startLr: 'initialLr',
+            endLr: 'minLr',
+            startMomentum: 'maxMomentum',
+            endMomentum: 'maxMomentum',
+          },
         ]
       : [
-          { endStep: pct * total - 1, startLr: 'initialLr', endLr: 'maxLr', startMomentum: 'maxMomentum', endMomentum: 'baseMomentum' },
-          { endStep: total - 1, startLr: 'maxLr', endLr: 'minLr', startMomentum: 'baseMomentum', endMomentum: 'maxMomentum' },
+          {
+            endStep: pct * total - 1,
+            startLr: 'initialLr',
+            endLr: 'maxLr',
+            startMomentum: 'maxMomentum',
+            endMomentum: 'baseMomentum',
+          },
+          {
+            endStep: total - 1,
+            startLr: 'maxLr',
+            endLr: 'minLr',
+            startMomentum: 'baseMomentum',
+            endMomentum: 'maxMomentum',
+          },
         ];
     this._initialStep();
   }
@@ -121,7 +157,9 @@ export class OneCycleLR extends LRScheduler {
   getLr(): number[] {
     const stepNum = this.lastEpoch;
     if (stepNum > this.totalSteps) {
-      throw new RangeError(`OneCycleLR: Tried to step ${stepNum + 1} times. The specified number of total steps is ${this.totalSteps}`);
+      throw new RangeError(
+        `OneCycleLR: Tried to step ${stepNum + 1} times. The specified number of total steps is ${this.totalSteps}`,
+      );
     }
     return this.groups.map((g) => {
       let startStep = 0;
@@ -133,7 +171,8 @@ export class OneCycleLR extends LRScheduler {
         if (stepNum <= ph.endStep || i === phases.length - 1) {
           const pct = (stepNum - startStep) / (ph.endStep - startStep);
           lr = this.anneal(g[ph.startLr] as number, g[ph.endLr] as number, pct);
-          if (this.cycleMomentum) momentum = this.anneal(g[ph.startMomentum] as number, g[ph.endMomentum] as number, pct);
+          if (this.cycleMomentum)
+            momentum = this.anneal(g[ph.startMomentum] as number, g[ph.endMomentum] as number, pct);
           break;
         }
         startStep = ph.endStep;

@@ -27,6 +27,8 @@ export class PolynomialLR extends LRScheduler {
   }
 
   override _getClosedFormLr(): number[] {
-    return this.baseLrs.map((b) => b * (1 - Math.min(this.totalIters, this.lastEpoch) / this.totalIters) ** this.power);
+    return this.baseLrs.map(
+      (b) => b * (1 - Math.min(this.totalIters, this.lastEpoch) / this.totalIters) ** this.power,
+    );
   }
 }

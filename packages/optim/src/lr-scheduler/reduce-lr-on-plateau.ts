@@ -51,7 +51,8 @@ export class ReduceLROnPlateau {
     const name = 'ReduceLROnPlateau';
     const factor = o.factor ?? 0.1;
     if (factor >= 1) throw new RangeError(`${name}: Factor should be < 1.0 (option factor, got ${factor})`);
-    if (!optimizer || !Array.isArray(optimizer.paramGroups)) throw new TypeError(`${name}: optimizer must be an Optimizer`);
+    if (!optimizer || !Array.isArray(optimizer.paramGroups))
+      throw new TypeError(`${name}: optimizer must be an Optimizer`);
     this.optimizer = optimizer;
     this.factor = factor;
     this.minLrs = perGroup(name, 'minLr', optimizer, o.minLr ?? 0);
@@ -67,7 +68,8 @@ export class ReduceLROnPlateau {
   }
 
   private initIsBetter(): void {
-    if (this.mode !== 'min' && this.mode !== 'max') throw new RangeError(`ReduceLROnPlateau: mode ${String(this.mode)} is unknown!`);
+    if (this.mode !== 'min' && this.mode !== 'max')
+      throw new RangeError(`ReduceLROnPlateau: mode ${String(this.mode)} is unknown!`);
     if (this.thresholdMode !== 'rel' && this.thresholdMode !== 'abs') {
       throw new RangeError(`ReduceLROnPlateau: threshold mode ${String(this.thresholdMode)} is unknown!`);
     }
@@ -94,7 +96,10 @@ export class ReduceLROnPlateau {
   step(metrics: number | Tensor, epoch?: number): void {
     let current: number;
     if (isTensor(metrics)) {
-      if (metrics.numel() !== 1) throw new RangeError(`ReduceLROnPlateau.step: metrics must have one element, got shape [${metrics.shape}]`);
+      if (metrics.numel() !== 1)
+        throw new RangeError(
+          `ReduceLROnPlateau.step: metrics must have one element, got shape [${metrics.shape}]`,
+        );
       current = Number(metrics.dataSync()[0]);
     } else current = Number(metrics);
     this.lastEpoch = epoch ?? this.lastEpoch + 1;
@@ -133,7 +138,8 @@ export class ReduceLROnPlateau {
   }
 
   loadStateDict(stateDict: SchedulerStateDict): void {
-    for (const [k, v] of Object.entries(stateDict)) if (k !== 'optimizer') (this as Record<string, unknown>)[k] = Array.isArray(v) ? [...v] : v;
+    for (const [k, v] of Object.entries(stateDict))
+      if (k !== 'optimizer') (this as Record<string, unknown>)[k] = Array.isArray(v) ? [...v] : v;
     this.initIsBetter();
   }
 }

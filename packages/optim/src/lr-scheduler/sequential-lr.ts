@@ -14,13 +14,19 @@ export class SequentialLR extends LRScheduler {
   _schedulers: LRScheduler[];
   _milestones: number[];
 
-  constructor(optimizer: Optimizer, o: { schedulers: LRScheduler[]; milestones: readonly number[]; lastEpoch?: number }) {
+  constructor(
+    optimizer: Optimizer,
+    o: { schedulers: LRScheduler[]; milestones: readonly number[]; lastEpoch?: number },
+  ) {
     const name = 'SequentialLR';
     const scheds = o.schedulers;
-    if (!Array.isArray(scheds) || scheds.length === 0) throw new TypeError(`${name}: schedulers must be a non-empty array`);
+    if (!Array.isArray(scheds) || scheds.length === 0)
+      throw new TypeError(`${name}: schedulers must be a non-empty array`);
     scheds.forEach((s, i) => {
       if (s.optimizer !== optimizer) {
-        throw new Error(`${name}: Sequential Schedulers expects all schedulers to belong to the same optimizer, but got schedulers at index ${i} to be different than the optimizer passed in.`);
+        throw new Error(
+          `${name}: Sequential Schedulers expects all schedulers to belong to the same optimizer, but got schedulers at index ${i} to be different than the optimizer passed in.`,
+        );
       }
     });
     if (o.milestones.length !== scheds.length - 1) {
@@ -61,7 +67,9 @@ export class SequentialLR extends LRScheduler {
   override loadStateDict(stateDict: SchedulerStateDict): void {
     const { _schedulers: subs, ...rest } = stateDict;
     super.loadStateDict(rest);
-    (subs as SchedulerStateDict[] | undefined)?.forEach((s, i) => this._schedulers[i].loadStateDict(s));
+    (subs as SchedulerStateDict[] | undefined)?.forEach((s, i) => {
+      this._schedulers[i].loadStateDict(s);
+    });
   }
 }
 
@@ -77,10 +85,13 @@ export class ChainedScheduler {
   protected _lastLr: number[];
 
   constructor(schedulers: LRScheduler[]) {
-    if (!Array.isArray(schedulers) || schedulers.length === 0) throw new TypeError('ChainedScheduler: schedulers must be a non-empty array');
+    if (!Array.isArray(schedulers) || schedulers.length === 0)
+      throw new TypeError('ChainedScheduler: schedulers must be a non-empty array');
     schedulers.forEach((s, i) => {
       if (s.optimizer !== schedulers[0].optimizer) {
-        throw new Error(`ChainedScheduler: expects all schedulers to belong to the same optimizer, but got schedulers at index 0 and ${i} to be different`);
+        throw new Error(
+          `ChainedScheduler: expects all schedulers to belong to the same optimizer, but got schedulers at index 0 and ${i} to be different`,
+        );
       }
     });
     this._schedulers = [...schedulers];
@@ -102,7 +113,9 @@ export class ChainedScheduler {
   }
 
   loadStateDict(stateDict: SchedulerStateDict): void {
-    (stateDict._schedulers as SchedulerStateDict[] | undefined)?.forEach((s, i) => this._schedulers[i].loadStateDict(s));
+    (stateDict._schedulers as SchedulerStateDict[] | undefined)?.forEach((s, i) => {
+      this._schedulers[i].loadStateDict(s);
+    });
     if (Array.isArray(stateDict._lastLr)) this._lastLr = [...(stateDict._lastLr as number[])];
   }
 }

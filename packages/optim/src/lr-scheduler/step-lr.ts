@@ -13,7 +13,8 @@ export class StepLR extends LRScheduler {
 
   constructor(optimizer: Optimizer, o: { stepSize: number; gamma?: number; lastEpoch?: number }) {
     super(optimizer, o.lastEpoch ?? -1);
-    if (!Number.isInteger(o.stepSize) || o.stepSize <= 0) throw new RangeError(`StepLR: stepSize must be a positive integer, got ${o.stepSize}`);
+    if (!Number.isInteger(o.stepSize) || o.stepSize <= 0)
+      throw new RangeError(`StepLR: stepSize must be a positive integer, got ${o.stepSize}`);
     this.stepSize = o.stepSize;
     this.gamma = o.gamma ?? 0.1;
     this._initialStep();
