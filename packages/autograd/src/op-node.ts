@@ -38,6 +38,7 @@ export class OpNode<A> extends Node {
       attrs: this.attrs,
       inputShapes: this.inputShapes,
       inputDtypes: this.inputDtypes,
+      needs: this.next.map((e) => e !== null),
     };
     const grads = (this.row.grad as NonNullable<OpRow<A>['grad']>)(grad, ctx);
     return this.next.map((e, i) => {

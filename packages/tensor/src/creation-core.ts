@@ -1,5 +1,6 @@
 import { type Device, type DType, arrayTypeFor, contiguousStrides, numel, toHalfBits, type TypedArray } from '@kindling/ops';
 import { getBackend } from './registry.js';
+import { keep } from './scope.js';
 import { Storage } from './storage.js';
 import { Tensor } from './tensor.js';
 
@@ -42,6 +43,7 @@ export function fromScalar(value: number, dtype: DType, device: Device): Tensor 
   if (dtype !== 'float16') arr[0] = dtype === 'bool' ? (value ? 1 : 0) : value;
   const t = fromTypedArray(arr, [], dtype, device);
   t._keepAlive();
+  keep(t);
   if (scalarCache.size > 512) scalarCache.clear();
   scalarCache.set(key, t);
   return t;

@@ -2,7 +2,7 @@ import type { Tensor } from './tensor.js';
 
 /**
  * Memory scopes: tensors created while a scope runs are disposed when it ends, except those it
- * returns (found in arrays, Maps and plain objects) or marks with `keep`. An async scope ends when
+ * returns (found in arrays, Maps, and the own fields of objects) or marks with `keep`. An async scope ends when
  * its promise settles, so it spans awaits; tensors that other concurrent code creates meanwhile
  * are tracked too, so keep what must outlive it.
  */
@@ -28,7 +28,10 @@ function visit(value: unknown, fn: (t: Tensor) => void, seen = new Set<unknown>(
   }
   if (Array.isArray(value)) for (const v of value) visit(v, fn, seen);
   else if (value instanceof Map) for (const v of value.values()) visit(v, fn, seen);
-  else if (Object.getPrototypeOf(value) === Object.prototype) for (const v of Object.values(value)) visit(v, fn, seen);
+  else if (typeof (value as { then?: unknown }).then !== 'function') {
+    // plain objects and class instances (a returned PackedSequence, a module): their own fields
+    for (const v of Object.values(value)) visit(v, fn, seen);
+  }
 }
 
 function close<R>(set: Set<Tensor>, result: R): R {

@@ -98,7 +98,7 @@ export const UNARY = {
   trunc: unary({ out: 'same', scalar: Math.trunc, wgsl: 'trunc(x)', grad: zeros }),
   frac: unary({ out: 'same', scalar: (x) => x - Math.trunc(x), wgsl: 'x - trunc(x)', grad: (g) => g }),
   reciprocal: unary({ out: 'float', scalar: (x) => 1 / x, wgsl: '1.0 / x', saves: 'out', grad: (g, _x, o) => g.mul(X(o).mul(X(o))).neg() }),
-  relu: unary({ out: 'same', scalar: (x) => (x > 0 ? x : x === 0 || x < 0 ? 0 : x), wgsl: 'select(x, 0.0, x <= 0.0)', saves: 'out', grad: (g, _x, o) => g.where(X(o).gt(0), 0) }),
+  relu: unary({ out: 'same', scalar: (x) => (x > 0 ? x : x === 0 || x < 0 ? 0 : x), wgsl: 'select(x, 0.0, x <= 0.0)', saves: 'out', grad: (g, _x, o) => g.where(X(o).le(0).logicalNot(), 0) }),
   /** clamp(x, p0, p1); a missing bound is -inf / +inf. NaN stays NaN, as in PyTorch. */
   clamp: unary({
     out: 'same',
@@ -125,7 +125,7 @@ interface BinarySpec {
   readonly scalar: (a: number, b: number) => number;
   readonly wgsl: string;
   readonly saves?: { a?: boolean; b?: boolean; out?: boolean };
-  readonly grad?: (g: GT, a: GT | null, b: GT | null, out: GT | null) => readonly (GT | null)[];
+  readonly grad?: (g: GT, a: GT | null, b: GT | null, out: GT | null, needs: readonly boolean[]) => readonly (GT | null)[];
 }
 
 export interface BinaryRow extends OpRow<Record<string, never>> {
@@ -155,7 +155,7 @@ function binary(spec: BinarySpec): BinaryRow {
     shape: (sh) => broadcastShapes(OP_LABEL.current, sh[0], sh[1]),
     dtype: (d) => (spec.out === 'compare' || spec.out === 'logical' ? 'bool' : compute(d[0], d[1])),
     saves: { inputs: [...(s.a ? [0] : []), ...(s.b ? [1] : [])], out: !!s.out },
-    grad: g ? (grad, ctx) => g(grad, ctx.inputs[0], ctx.inputs[1], ctx.out) : null,
+    grad: g ? (grad, ctx) => g(grad, ctx.inputs[0], ctx.inputs[1], ctx.out, ctx.needs) : null,
   };
 }
 
@@ -172,23 +172,23 @@ export const BINARY = {
     scalar: (a, b) => a * b,
     wgsl: 'a * b',
     saves: { a: true, b: true },
-    grad: (g, a, b) => [g.mul(A(b)), g.mul(A(a))],
+    grad: (g, a, b, _o, n) => [n[0] ? g.mul(A(b)) : null, n[1] ? g.mul(A(a)) : null],
   }),
   div: binary({
     out: 'float',
     scalar: (a, b) => a / b,
     wgsl: 'a / b',
     saves: { a: true, b: true },
-    grad: (g, a, b) => [g.div(A(b)), g.neg().mul(A(a)).div(A(b).mul(A(b)))],
+    grad: (g, a, b, _o, n) => [n[0] ? g.div(A(b)) : null, n[1] ? g.neg().mul(A(a)).div(A(b).mul(A(b))) : null],
   }),
   pow: binary({
     out: 'promote',
     scalar: (a, b) => (a === 1 || b === 0 ? 1 : a ** b),
     wgsl: 'kd_pow(a, b)',
     saves: { a: true, b: true, out: true },
-    grad: (g, a, b, out) => [
-      g.mul(A(b)).mul(A(a).pow(A(b).sub(1))).where(A(b).ne(0), 0),
-      g.mul(A(out).mul(A(a).log()).where(A(a).eq(0).logicalAnd(A(b).ge(0)).logicalNot(), 0)),
+    grad: (g, a, b, out, n) => [
+      n[0] ? g.mul(A(b)).mul(A(a).pow(A(b).sub(1))).where(A(b).ne(0), 0) : null,
+      n[1] ? g.mul(A(out).mul(A(a).log()).where(A(a).eq(0).logicalAnd(A(b).ge(0)).logicalNot(), 0)) : null,
     ],
   }),
   maximum: binary({

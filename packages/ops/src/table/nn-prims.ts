@@ -35,7 +35,7 @@ export const NN_PRIMS = {
     grad: (g, c) => {
       const a = saved(c, 0);
       const b = saved(c, 1);
-      return [g.matmul(b.transpose(-1, -2)), a.transpose(-1, -2).matmul(g)];
+      return [c.needs[0] ? g.matmul(b.transpose(-1, -2)) : null, c.needs[1] ? a.transpose(-1, -2).matmul(g) : null];
     },
   } satisfies OpRow<Record<string, never>>,
   softmax: {

@@ -28,6 +28,8 @@ export interface GradCtx<A> {
   readonly attrs: A;
   readonly inputShapes: readonly (readonly number[])[];
   readonly inputDtypes: readonly DType[];
+  /** Which inputs need a gradient: a formula may skip (return null for) the others. */
+  readonly needs: readonly boolean[];
 }
 
 /**

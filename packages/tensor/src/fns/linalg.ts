@@ -37,7 +37,12 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   }
   const x2 = x.ndim === 1 ? unsqueeze(x, 0) : x;
   const y2 = y.ndim === 1 ? unsqueeze(y, 1) : y;
-  let out = dispatch('matmul', [x2, y2], {});
+  let out: Tensor;
+  if (x2.ndim > 2 && y2.ndim === 2) {
+    // [..., m, k] @ [k, n]: fold the batch into the rows, one large matmul (as PyTorch does)
+    const lead = x2.shape.slice(0, -1);
+    out = reshape(dispatch('matmul', [reshape(x2, [-1, ka]), y2], {}), [...lead, y2.shape[1]]);
+  } else out = dispatch('matmul', [x2, y2], {});
   if (x.ndim === 1) out = reshape(out, [...out.shape.slice(0, -2), out.shape[out.ndim - 1]]);
   if (y.ndim === 1) out = reshape(out, out.shape.slice(0, -1));
   return out;
