@@ -14,7 +14,6 @@ import {
   type OpName,
   OPS,
   type OpRow,
-  type UnaryRow,
   type View,
   type ViewRow,
 } from '@kindling/ops';
@@ -125,14 +124,12 @@ function execute<K extends OpName>(
       return again ? c._viewAs(again.shape, again.strides, again.offset) : c._viewAs(shape, contiguousStrides(shape), 0);
     }
     case 'unary': {
-      const r = row as unknown as UnaryRow;
       const ct = computeIn(backend, inputs[0].dtype);
       const x = castForKernel(inputs[0], ct);
       const outDt = computeIn(backend, dtype);
       const out = allocTensor(backend, shape, outDt);
       const params = (attrs as { params?: readonly number[] }).params ?? [];
       runKernel(backend, 'unary', [out], [viewOf(x)], { op: op as never, params });
-      void r;
       return outDt === dtype ? out : castForKernel(out, dtype);
     }
     case 'binary': {
