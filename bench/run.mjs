@@ -57,7 +57,9 @@ if (!argv.includes('--no-gpu')) {
 // PyTorch on this machine, same workloads, same run
 const torchScript = join(here, '..', '..', 'shared', 'bench', 'anchors', 'torch_bench.py');
 const torch = [];
-if (!argv.includes('--no-torch') && existsSync('/usr/bin/python3') && existsSync(torchScript)) {
+if (!argv.includes('--no-torch') && !(existsSync('/usr/bin/python3') && existsSync(torchScript))) {
+  console.log(`# PyTorch baseline not measured: needs /usr/bin/python3 with torch and ${torchScript}`);
+} else if (!argv.includes('--no-torch')) {
   const ws = [...new Set(lines.map((l) => l.workload.slice(0, 2)).filter((w) => /^W\d/.test(w)))];
   try {
     const env = { ...process.env };
