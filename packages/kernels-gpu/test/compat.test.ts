@@ -181,4 +181,47 @@ describe.skipIf(!gpu)(title, () => {
       { atol: 1e-4 },
     );
   });
+  it('fused recurrent cells and attention', async () => {
+    const f = (shape: number[]) => ({ shape, dtype: 'float32' as const, gen: gens.uniform(-2, 2) });
+    const [B, H] = [3, 5];
+    const dh = [f([B, H]), f([B, H]), f([B, H])];
+    await compare(g(), 'rnnCell', { nonlinearity: 'tanh' }, [f([B, H])], [f([B, H]), f([B, H])]);
+    await compare(g(), 'rnnCellBackward', { nonlinearity: 'relu' }, [f([B, H])], [f([B, H]), ...dh]);
+    await compare(g(), 'lstmCell', {}, [f([B, H]), f([B, H])], [f([B, 4 * H]), f([B, 4 * H]), f([B, H])]);
+    await compare(
+      g(),
+      'lstmCellBackward',
+      {},
+      [f([B, 4 * H]), f([B, H])],
+      [f([B, 4 * H]), f([B, 4 * H]), f([B, H]), f([B, H]), f([B, H]), ...dh],
+    );
+    const gru = [f([B, 3 * H]), f([B, 3 * H]), f([B, H]), f([3 * H])];
+    await compare(g(), 'gruCell', { hhBias: true }, [f([B, H])], gru);
+    await compare(
+      g(),
+      'gruCellBackward',
+      { hhBias: true },
+      [f([B, 3 * H]), f([B, 3 * H]), f([B, H])],
+      [...gru, ...dh],
+    );
+    for (const causal of [false, true]) {
+      const ins = [f([2, 6, 4]), f([2, 7, 4]), f([2, 7, 3]), f([2, 6, 7])];
+      const attrs = { scale: 0.5, causal };
+      await compare(g(), 'attention', attrs, [f([2, 6, 3]), f([2, 6])], ins, { rtol: 1e-4, atol: 1e-5 });
+      await compare(
+        g(),
+        'attentionBackward',
+        attrs,
+        [f([2, 6, 4]), f([2, 7, 4]), f([2, 7, 3])],
+        [
+          ...ins.slice(0, 3),
+          f([2, 6, 3]),
+          f([2, 6, 3]),
+          { shape: [2, 6], dtype: 'float32', gen: gens.uniform(1, 3) },
+          ins[3],
+        ],
+        { rtol: 2e-4, atol: 2e-5 },
+      );
+    }
+  });
 });

@@ -6,16 +6,22 @@
  */
 import { grad, manualSeed, noGrad, randn, type Tensor } from '@kindling/tensor';
 import { describe, expect, it } from 'vitest';
+import { linear } from '@kindling/nn-layers';
 import {
   gru,
+  gruCell,
   type LayerWeights,
   lstm,
+  lstmCell,
   packPaddedSequence,
   type RecurrentOptions,
   type RNNMode,
   rnnRelu,
+  rnnReluCell,
   rnnTanh,
+  rnnTanhCell,
 } from '../src/index.js';
+import { gruGates, lstmGates, rnnGates } from '../src/functional/gates.js';
 import { expectClose, useCpu } from './helpers.js';
 
 useCpu();
@@ -234,4 +240,78 @@ describe('fused layers match the composite reference', () => {
     const b = second('composite');
     for (const [i, g] of a.entries()) expectClose(`second-order grad ${i}`, g, b[i], 1e-10);
   });
+});
+
+describe('double backward when one input depends on another', () => {
+  it('tied biases: each input edge gets its partial derivative, not the total', () => {
+    for (const mode of ['GRU', 'LSTM'] as const) {
+      const second = (impl: 'fused' | 'composite') => {
+        const { weights, x, h0, c0 } = setup({ name: '', mode, inputSize: 3, hidden: 3, T: 3, B: 2 });
+        const w = { ...weights[0], bHh: weights[0].bIh };
+        const [out] = mode === 'GRU' ? gru(x, h0, [w], { impl }) : lstm(x, [h0, c0], [w], { impl });
+        // a createGraph backward takes the composite path, and accumulates into the tied bias
+        out.tanh().sum().backward(null, { createGraph: true });
+        const first = [x, w.wIh, w.wHh, w.bIh as Tensor, h0].map((t) => (t.grad as Tensor).detach());
+        const [gx] = grad([out.tanh().sum()], [x], { createGraph: true });
+        for (const t of [x, w.wIh, w.wHh, w.bIh as Tensor, h0]) t.grad = null;
+        (gx as Tensor).square().sum().backward();
+        return [...first, gx as Tensor, w.wIh.grad, w.wHh.grad, w.bIh?.grad, h0.grad];
+      };
+      const a = second('fused');
+      const b = second('composite');
+      for (const [i, g] of a.entries()) expectClose(`${mode} grad ${i}`, g, b[i], 1e-10);
+    }
+  });
+});
+
+describe('fused cell steps match the composite gates', () => {
+  type Step = (x: Tensor, h: Tensor, c: Tensor, w: Tensor[]) => Tensor[];
+  const steps: [string, number, Step, Step][] = [
+    [
+      'LSTM',
+      4,
+      (x, h, c, [a, b, d, e]) => lstmCell(x, [h, c], a, b, d, e),
+      (x, h, c, [a, b, d, e]) => lstmGates(linear(x, a, d).add(linear(h, b, e)), c),
+    ],
+    [
+      'GRU',
+      3,
+      (x, h, _c, [a, b, d, e]) => [gruCell(x, h, a, b, d, e)],
+      (x, h, _c, [a, b, d, e]) => [gruGates(linear(x, a, d), linear(h, b, e), h)],
+    ],
+    [
+      'RNN tanh',
+      1,
+      (x, h, _c, [a, b, d, e]) => [rnnTanhCell(x, h, a, b, d, e)],
+      (x, h, _c, [a, b, d, e]) => [rnnGates(linear(x, a, d).add(linear(h, b, e)), 'tanh')],
+    ],
+    [
+      'RNN relu',
+      1,
+      (x, h, _c, [a, b, d, e]) => [rnnReluCell(x, h, a, b, d, e)],
+      (x, h, _c, [a, b, d, e]) => [rnnGates(linear(x, a, d).add(linear(h, b, e)), 'relu')],
+    ],
+  ];
+  for (const [name, G, fused, composite] of steps) {
+    it(`${name}: outputs, gradients and second-order gradients`, () => {
+      const run = (step: Step) => {
+        manualSeed(21);
+        const [H, I, B] = [4, 3, 2];
+        const w = [f64(G * H, I), f64(G * H, H), f64(G * H), f64(G * H)];
+        const x = f64(B, I);
+        const h = f64(B, H);
+        const c = f64(B, H);
+        const outs = step(x, h, c, w);
+        const loss = outs.map((o) => o.tanh().sum()).reduce((a, b) => a.add(b));
+        const [gx, gh] = grad([loss], [x, h], { createGraph: true }) as Tensor[];
+        gx.square().sum().add(gh.square().sum()).backward();
+        return [...outs, gx, gh, ...w.map((t) => t.grad as Tensor)];
+      };
+      const a = run(fused);
+      const b = run(composite);
+      a.forEach((t, i) => {
+        expectClose(`${name} ${i}`, t, b[i], 1e-10);
+      });
+    });
+  }
 });

@@ -1,7 +1,15 @@
 /** scaledDotProductAttention (torch.nn.functional.scaled_dot_product_attention) with its own backward. */
-import { customOp, type Generator, isGradEnabled, noGrad, rand, type Tensor, tensor } from '@kindling/tensor';
+import {
+  customOp,
+  fusedAttention,
+  fusedAttentionBackward,
+  type Generator,
+  isGradEnabled,
+  noGrad,
+  rand,
+  type Tensor,
+} from '@kindling/tensor';
 import { fmt } from './mask.js';
-import { attentionForwardCpu, type AttnLayout, batchOffsets } from './sdpa-cpu.js';
 
 export interface ScaledDotProductAttentionOptions {
   /**
@@ -38,9 +46,9 @@ function broadcastBatch(shapes: readonly (readonly number[])[]): number[] {
 /**
  * softmax(Q·Kᵀ·scale + mask)·V over the last two dims, batch dims broadcast
  * (torch.nn.functional.scaled_dot_product_attention, PyTorch 2 semantics). One autograd node:
- * the backward is the closed-form attention gradient. On cpu the forward is a fused kernel
- * (one pass per query row); elsewhere it is composed from matmul and softmax. Fully masked rows
- * give NaN, as PyTorch's math path does.
+ * without dropout, forward and backward are the device's fused attention kernels (on the GPU
+ * flash-style: the [L, S] weights never exist in memory); with dropout they are composed from
+ * matmul and softmax. Fully masked rows give NaN, as PyTorch's math path does.
  *
  * Shapes: query (N, ..., L, E), key (N, ..., S, E), value (N, ..., S, Ev) → (N, ..., L, Ev).
  *
@@ -122,8 +130,6 @@ export function scaledDotProductAttention(
         : attnMask.dtype === query.dtype
           ? attnMask
           : attnMask.to(query.dtype);
-  } else if (isCausal) {
-    bias = noGrad(() => additive(query.newOnes([L, S]).triu(1).to('bool'), query));
   }
   const batch = broadcastBatch(shapes);
   if (batch.length === 0 && shapes.some((s) => s.length > 0)) {
@@ -132,7 +138,17 @@ export function scaledDotProductAttention(
     );
   }
   const scale = opts.scale ?? 1 / Math.sqrt(E);
-  return attention(query, key, value, bias, { batch, L, S, E, Ev, scale, dropoutP, generator });
+  return attention(query, key, value, bias, {
+    batch,
+    L,
+    S,
+    E,
+    Ev,
+    scale,
+    dropoutP,
+    causal: isCausal,
+    generator,
+  });
 }
 
 interface Dims {
@@ -143,6 +159,7 @@ interface Dims {
   Ev: number;
   scale: number;
   dropoutP: number;
+  causal: boolean;
   generator?: Generator;
 }
 
@@ -150,13 +167,12 @@ interface Dims {
 const additive = (masked: Tensor, like: Tensor): Tensor =>
   like.newZeros(masked.shape).maskedFill(masked, Number.NEGATIVE_INFINITY);
 
-/** Test hook: `composedOnly` makes every device take the composed (matmul + softmax) forward. */
-export const _sdpaInternals = { composedOnly: false };
+/** The causal mask as an additive [L, S] bias (only the composed path needs it in memory). */
+const causalBias = (q: Tensor, L: number, S: number): Tensor =>
+  noGrad(() => additive(q.newOnes([L, S]).triu(1).to('bool'), q));
 
-const useCpuKernel = (ts: readonly (Tensor | null)[]): boolean =>
-  !_sdpaInternals.composedOnly &&
-  ts.every((t) => !t || t.device === 'cpu') &&
-  (ts[0]?.dtype === 'float32' || ts[0]?.dtype === 'float64');
+/** Test hook: `composedOnly` makes every device take the composed (matmul + softmax) path. */
+export const _sdpaInternals = { composedOnly: false };
 
 /** q·kᵀ·scale + bias (the scale applied to q, as PyTorch does). */
 function scores(q: Tensor, k: Tensor, bias: Tensor | null, scale: number): Tensor {
@@ -164,74 +180,92 @@ function scores(q: Tensor, k: Tensor, bias: Tensor | null, scale: number): Tenso
   return bias ? s.add(bias) : s;
 }
 
-/** The one-node attention: forward fused on cpu, closed-form backward with tensor ops. */
+/**
+ * The closed-form attention gradient over tensor ops, from the weights p (recomputed from q, k
+ * and the mask when null, so that under createGraph they are differentiable) and the dropout
+ * keep mask. Returns [dq, dk, dv, d bias].
+ */
+function composedBackward(
+  gOut: Tensor,
+  q: Tensor,
+  k: Tensor,
+  v: Tensor,
+  bias: Tensor | null,
+  scale: number,
+  probs: Tensor | null,
+  keep: Tensor | null,
+  keepScale: number,
+): (Tensor | null)[] {
+  const p = probs ?? scores(q, k, bias, scale).softmax(-1);
+  const pd = keep ? p.mul(keep).mul(keepScale) : p;
+  const gV = v.requiresGrad ? pd.transpose(-1, -2).matmul(gOut) : null;
+  let gP = gOut.matmul(v.transpose(-1, -2));
+  if (keep) gP = gP.mul(keep).mul(keepScale);
+  // softmax backward: (gP − Σ_j gP·p) · p, then the score scale
+  const gS = gP.sub(gP.mul(p).sum(-1, true)).mul(p);
+  const gSs = gS.mul(scale);
+  const gQ = q.requiresGrad ? gSs.matmul(k) : null;
+  const gK = k.requiresGrad ? gSs.transpose(-1, -2).matmul(q) : null;
+  const gB = bias?.requiresGrad ? gS : null;
+  return [gQ, gK, gV, gB];
+}
+
+/**
+ * The one-node attention. Without dropout: the fused kernel of every device (flash-style on
+ * the GPU: no [L, S] weights in memory; causal attention needs no mask either) and its fused
+ * backward, which recomputes the weights from the saved log-sum-exp. The composed backward
+ * takes over for double backward and for a mask that needs its own gradient (both need the
+ * weights). With dropout: matmul + softmax + dropout and the closed-form backward.
+ */
 function attention(q: Tensor, k: Tensor, v: Tensor, bias: Tensor | null, d: Dims): Tensor {
-  const { batch, L, S, E, Ev, scale, dropoutP, generator } = d;
-  const needGrad = isGradEnabled() && [q, k, v, bias].some((t) => t?.requiresGrad);
+  const { batch, L, S, Ev, scale, dropoutP, causal, generator } = d;
+  if (dropoutP === 0 && !_sdpaInternals.composedOnly) {
+    let out: Tensor | null = null;
+    let lse: Tensor | null = null;
+    const forward = (): Tensor => {
+      [out, lse] = fusedAttention(q, k, v, bias, { scale, causal });
+      return out;
+    };
+    return customOp('ScaledDotProductAttentionBackward', [q, k, v, bias], forward, (gOut) => {
+      if (isGradEnabled() || bias?.requiresGrad) {
+        return composedBackward(gOut, q, k, v, causal ? causalBias(q, L, S) : bias, scale, null, null, 0);
+      }
+      const [gQ, gK, gV] = fusedAttentionBackward(
+        q,
+        k,
+        v,
+        out as unknown as Tensor,
+        gOut,
+        lse as unknown as Tensor,
+        bias,
+        {
+          scale,
+          causal,
+        },
+      );
+      return [q.requiresGrad ? gQ : null, k.requiresGrad ? gK : null, v.requiresGrad ? gV : null, null];
+    });
+  }
+  const mask = causal ? causalBias(q, L, S) : bias;
+  const needGrad = isGradEnabled() && [q, k, v, mask].some((t) => t?.requiresGrad);
   const outShape = [...batch, L, Ev];
   const pShape = [...batch, L, S];
   let probs: Tensor | null = null;
-  let keepT: Tensor | null = null;
+  let keep: Tensor | null = null;
   const keepScale = dropoutP > 0 && dropoutP < 1 ? 1 / (1 - dropoutP) : 0;
-
   const forward = (): Tensor => {
     const keepMask =
       dropoutP > 0 ? rand(pShape, { dtype: 'float32', device: q.device, generator }).lt(1 - dropoutP) : null;
-    if (keepMask && needGrad) keepT = keepMask.to(q.dtype);
-    if (useCpuKernel([q, k, v, bias])) {
-      const lay: AttnLayout = {
-        B: batch.reduce((a, b) => a * b, 1),
-        L,
-        S,
-        E,
-        Ev,
-        qOff: batchOffsets(q.shape, batch),
-        kOff: batchOffsets(k.shape, batch),
-        vOff: batchOffsets(v.shape, batch),
-        mOff: bias ? batchOffsets(bias.shape, batch) : null,
-        mRow: bias && bias.ndim >= 2 && bias.shape[bias.ndim - 2] !== 1 ? bias.shape[bias.ndim - 1] : 0,
-        mCol: bias && bias.ndim >= 1 && bias.shape[bias.ndim - 1] !== 1 ? 1 : 0,
-      };
-      const Arr = q.dtype === 'float64' ? Float64Array : Float32Array;
-      const out = new Arr(lay.B * L * Ev);
-      const p = needGrad ? new Arr(lay.B * L * S) : null;
-      attentionForwardCpu(
-        lay,
-        {
-          q: q.dataSync(),
-          k: k.dataSync(),
-          v: v.dataSync(),
-          mask: bias ? bias.dataSync() : null,
-          keep: keepMask ? (keepMask.dataSync() as Uint8Array) : null,
-          keepScale,
-          scale,
-        },
-        out,
-        p,
-      );
-      if (p) probs = tensor(p, { shape: pShape, dtype: q.dtype });
-      return tensor(out, { shape: outShape, dtype: q.dtype });
+    const p = scores(q, k, mask, scale).softmax(-1);
+    if (needGrad) {
+      probs = p;
+      keep = keepMask ? keepMask.to(q.dtype) : null;
     }
-    const p = scores(q, k, bias, scale).softmax(-1);
-    if (needGrad) probs = p;
     const pd = keepMask ? p.mul(keepMask.to(p.dtype)).mul(keepScale) : p;
     return pd.matmul(v).expand(outShape);
   };
-
-  return customOp('ScaledDotProductAttentionBackward', [q, k, v, bias], forward, (gOut) => {
+  return customOp('ScaledDotProductAttentionBackward', [q, k, v, mask], forward, (gOut) =>
     // with createGraph, rebuild the weights from q, k and the mask so that they are differentiable
-    const p = isGradEnabled() ? scores(q, k, bias, scale).softmax(-1) : (probs as unknown as Tensor);
-    const keep = keepT as Tensor | null;
-    const pd = keep ? p.mul(keep).mul(keepScale) : p;
-    const gV = v.requiresGrad ? pd.transpose(-1, -2).matmul(gOut) : null;
-    let gP = gOut.matmul(v.transpose(-1, -2));
-    if (keep) gP = gP.mul(keep).mul(keepScale);
-    // softmax backward: (gP − Σ_j gP·p) · p, then the score scale
-    const gS = gP.sub(gP.mul(p).sum(-1, true)).mul(p);
-    const gSs = gS.mul(scale);
-    const gQ = q.requiresGrad ? gSs.matmul(k) : null;
-    const gK = k.requiresGrad ? gSs.transpose(-1, -2).matmul(q) : null;
-    const gB = bias?.requiresGrad ? gS : null;
-    return [gQ, gK, gV, gB];
-  });
+    composedBackward(gOut, q, k, v, mask, scale, isGradEnabled() ? null : probs, keep, keepScale),
+  );
 }

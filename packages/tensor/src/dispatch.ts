@@ -57,7 +57,8 @@ export function runKernel<K extends KernelName>(
   );
 }
 
-function sameDevice(op: string, inputs: readonly Tensor[]): Backend {
+/** The backend all inputs live on, or PyTorch's error naming two devices. */
+export function sameDevice(op: string, inputs: readonly Tensor[]): Backend {
   const b = inputs[0]._storage.backend;
   for (let i = 1; i < inputs.length; i++) {
     const o = inputs[i]._storage.backend;
@@ -79,7 +80,7 @@ export function castForKernel(t: Tensor, dtype: DType): Tensor {
 }
 
 /** The float dtype a backend computes a storage-only dtype in (float16 -> float32). */
-function computeIn(backend: Backend, dtype: DType): DType {
+export function computeIn(backend: Backend, dtype: DType): DType {
   return backend.supportsDType(dtype) ? dtype : 'float32';
 }
 

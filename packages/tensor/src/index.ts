@@ -25,7 +25,16 @@ export {
   zerosLike,
 } from './creation.js';
 export { dispatch } from './dispatch.js';
+export { type FusedAttentionOptions, fusedAttention, fusedAttentionBackward } from './fns/attention.js';
 export { addmm, baddbmm, bmm, dot, matmul, mm, mv, outer } from './fns/linalg.js';
+export {
+  fusedGruCell,
+  fusedGruCellBackward,
+  fusedLstmCell,
+  fusedLstmCellBackward,
+  fusedRnnCell,
+  fusedRnnCellBackward,
+} from './fns/rnn-cells.js';
 export { type ConvOptions, type ConvTransposeOptions, conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d } from './fns/conv.js';
 export { type AvgPoolOptions, avgPool1d, avgPool2d, avgPool3d, type MaxPoolOptions, maxPool1d, maxPool2d, maxPool3d } from './fns/pool.js';
 export { pad, type PadMode, type PadOptions } from './fns/pad.js';

@@ -1,10 +1,19 @@
 import type { KernelName } from '@kindling/ops';
+import { attention, attentionBackward } from './attention.js';
 import type { GpuKernel } from './context.js';
 import { binary, copy, fill, unary, where } from './elementwise.js';
 import { gather, scatter } from './gather-scatter.js';
 import { col2im, im2col } from './im2col.js';
 import { matmul } from './matmul.js';
 import { reduce } from './reduce.js';
+import {
+  gruCell,
+  gruCellBackward,
+  lstmCell,
+  lstmCellBackward,
+  rnnCell,
+  rnnCellBackward,
+} from './rnn-cells.js';
 import { scan } from './scan.js';
 import { softmax } from './softmax.js';
 
@@ -23,4 +32,12 @@ export const KERNELS = {
   col2im,
   copy,
   fill,
+  rnnCell,
+  rnnCellBackward,
+  lstmCell,
+  lstmCellBackward,
+  gruCell,
+  gruCellBackward,
+  attention,
+  attentionBackward,
 } satisfies { [K in KernelName]: GpuKernel<K> };

@@ -1,10 +1,11 @@
 /**
  * One recurrent step on a batch (torch.rnn_tanh_cell, rnn_relu_cell, lstm_cell, gru_cell).
- * input (B, H_in), hidden (B, H); weights as the cell modules hold them.
+ * input (B, H_in), hidden (B, H); weights as the cell modules hold them. The two projections are
+ * matmuls; the gates are one fused node (cell-node.ts).
  */
 import { linear } from '@kindling/nn-layers';
 import type { Tensor } from '@kindling/tensor';
-import { gruGates, lstmGates, rnnGates } from './gates.js';
+import { gruStep, lstmStep, rnnStep } from './cell-node.js';
 
 function checkInput(input: Tensor, wIh: Tensor): void {
   if (input.ndim !== 2)
@@ -40,7 +41,7 @@ function simple(
 ): Tensor {
   checkInput(input, wIh);
   checkHidden(input, hx, wHh.shape[1], 0);
-  return rnnGates(linear(input, wIh, bIh).add(linear(hx, wHh, bHh)), nonlinearity);
+  return rnnStep(linear(input, wIh, bIh), linear(hx, wHh, bHh), nonlinearity);
 }
 
 /** h' = tanh(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh). */
@@ -79,7 +80,7 @@ export function lstmCell(
   checkInput(input, wIh);
   checkHidden(input, hx[0], wHh.shape[1], 0);
   checkHidden(input, hx[1], wHh.shape[1], 1);
-  return lstmGates(linear(input, wIh, bIh).add(linear(hx[0], wHh, bHh)), hx[1]);
+  return lstmStep(linear(input, wIh, bIh), linear(hx[0], wHh, bHh), hx[1]);
 }
 
 /** One GRU step: weights (3H, H_in), (3H, H), biases (3H); returns h'. */
@@ -93,5 +94,5 @@ export function gruCell(
 ): Tensor {
   checkInput(input, wIh);
   checkHidden(input, hx, wHh.shape[1], 0);
-  return gruGates(linear(input, wIh, bIh), linear(hx, wHh, bHh), hx);
+  return gruStep(linear(input, wIh, bIh), hx.matmul(wHh.t()), hx, bHh ?? null);
 }

@@ -1,7 +1,8 @@
 /**
  * The elementwise part of one recurrent step, after the matmuls: PyTorch's gate equations and
- * their hand-written gradients. These are composites of tensor ops today; each `*Forward` /
- * `*Backward` pair is what one fused gate primitive would replace.
+ * their hand-written gradients, composed of tensor ops. They are the reference: the composite
+ * path (`impl: 'composite'`) and double backward run them; everything else runs the fused gate
+ * kernels (@kindling/tensor's fusedLstmCell and friends), one dispatch per step each way.
  */
 import { cat, type Tensor } from '@kindling/tensor';
 

@@ -1,7 +1,8 @@
 /**
  * Multi-layer, optionally bidirectional recurrent networks over a padded or packed batch
  * (torch.rnn_tanh, rnn_relu, lstm, gru). Per layer and direction the input projection of every
- * time step is one matmul; each step is then one matmul (h·W_hhᵀ) and the gate equations.
+ * time step is one matmul; each step is then one matmul (h·W_hhᵀ) and the gate equations (one
+ * fused kernel on the default path, see layer.ts).
  *
  * Padded input is treated as packed input whose batch sizes are all B, so one loop serves both:
  * step t reads rows offsets[t] .. offsets[t] + batchSizes[t] of the projected input.
@@ -184,9 +185,12 @@ function recurrent(
     for (let d = 0; d < D; d++) {
       const k = l * D + d;
       const [xl, init, wk, rev] = [x, states.map((s) => s.select(0, k)), weights[k], d === 1];
-      const run = () => direction(mode, xl, bs, offsets, init, wk, rev);
+      const run = (xa: Tensor, ia: Tensor[], wa: LayerWeights) =>
+        direction(mode, xa, bs, offsets, ia, wa, rev);
       const [out, last] =
-        o.impl === 'composite' ? run() : fusedDirection(mode, xl, bs, offsets, init, wk, rev, run);
+        o.impl === 'composite'
+          ? run(xl, init, wk)
+          : fusedDirection(mode, xl, bs, offsets, init, wk, rev, run);
       outs.push(out);
       last.forEach((t, i) => {
         finals[i].push(t);
