@@ -12,7 +12,10 @@ export interface RunOptions {
   allowUnused?: boolean;
 }
 
-function applyHooks(g: AutogradTensor, hooks: readonly ((g: AutogradTensor) => AutogradTensor | undefined | void)[]) {
+function applyHooks(
+  g: AutogradTensor,
+  hooks: readonly ((g: AutogradTensor) => AutogradTensor | undefined | void)[],
+) {
   let out = g;
   for (const h of hooks) {
     const r = h(out);
@@ -46,7 +49,8 @@ function execute(
   const captureAt = new Map<Node, number[]>();
   if (inputs) {
     inputs.forEach((t, i) => {
-      if (!t.requiresGrad) throw new Error(`grad: input ${i} (shape ${fmtShape(t.shape)}) does not require grad`);
+      if (!t.requiresGrad)
+        throw new Error(`grad: input ${i} (shape ${fmtShape(t.shape)}) does not require grad`);
       const node = gradientEdge(t).node;
       const list = captureAt.get(node) ?? [];
       list.push(i);
@@ -55,7 +59,8 @@ function execute(
   }
   const rootNodes: Node[] = [];
   roots.forEach((r) => {
-    if (!r.requiresGrad) throw new Error('element 0 of tensors does not require grad and does not have a grad_fn');
+    if (!r.requiresGrad)
+      throw new Error('element 0 of tensors does not require grad and does not have a grad_fn');
     rootNodes.push(gradientEdge(r).node);
   });
 
@@ -99,7 +104,7 @@ function execute(
     const prev = pending.get(n);
     pending.set(n, prev ? prev.add(g) : g);
   };
-  rootNodes.forEach((n, i) => add(n, seeds[i]));
+  for (let i = 0; i < rootNodes.length; i++) add(rootNodes[i], seeds[i]);
 
   const results: (AutogradTensor | null)[] = inputs ? inputs.map(() => null) : [];
   const ready: Node[] = rootNodes.filter((n, i) => rootNodes.indexOf(n) === i && !deps.get(n));

@@ -9,7 +9,11 @@ export interface GradOptions<T> {
   allowUnused?: boolean;
 }
 
-function seedFor(out: AutogradTensor, given: AutogradTensor | null | undefined, what: string): AutogradTensor {
+function seedFor(
+  out: AutogradTensor,
+  given: AutogradTensor | null | undefined,
+  what: string,
+): AutogradTensor {
   if (given) {
     if (given.shape.length !== out.shape.length || given.shape.some((d, i) => d !== out.shape[i])) {
       throw new RangeError(
@@ -49,7 +53,8 @@ export function backward<T extends AutogradTensor>(
   gradient?: T | null,
   opts: { retainGraph?: boolean; createGraph?: boolean } = {},
 ): void {
-  if (!root.requiresGrad) throw new Error('element 0 of tensors does not require grad and does not have a grad_fn');
+  if (!root.requiresGrad)
+    throw new Error('element 0 of tensors does not require grad and does not have a grad_fn');
   const seed = seedFor(root, gradient ?? null, 'backward');
   runBackward([root], [seed], opts);
 }

@@ -35,8 +35,12 @@ export async function gradcheck<T extends GradcheckTensor>(
     const numeric: Float64Array[] = [];
     for (let j = 0; j < n; j++) {
       const e = noGrad(() => (x.newOnes([1]) as T).constantPad([j, n - 1 - j], 0).reshape(x.shape) as T);
-      const plus = noGrad(() => fn(...inputs.map((t, k) => (k === i ? (t.detach().add(e.mul(eps)) as T) : t))));
-      const minus = noGrad(() => fn(...inputs.map((t, k) => (k === i ? (t.detach().sub(e.mul(eps)) as T) : t))));
+      const plus = noGrad(() =>
+        fn(...inputs.map((t, k) => (k === i ? (t.detach().add(e.mul(eps)) as T) : t))),
+      );
+      const minus = noGrad(() =>
+        fn(...inputs.map((t, k) => (k === i ? (t.detach().sub(e.mul(eps)) as T) : t))),
+      );
       const p = await plus.data();
       const m = await minus.data();
       const col = new Float64Array(outN);
@@ -45,7 +49,9 @@ export async function gradcheck<T extends GradcheckTensor>(
     }
     // analytic: row k of the Jacobian from backward with a one-hot output gradient
     for (let k = 0; k < outN; k++) {
-      const seed = noGrad(() => (out.newOnes([1]) as T).constantPad([k, outN - 1 - k], 0).reshape(out.shape) as T);
+      const seed = noGrad(
+        () => (out.newOnes([1]) as T).constantPad([k, outN - 1 - k], 0).reshape(out.shape) as T,
+      );
       const [gi] = grad(out, [x], { gradOutputs: seed, retainGraph: true, allowUnused: true });
       const row = gi ? await (gi as T).data() : new Float64Array(n);
       for (let j = 0; j < n; j++) {

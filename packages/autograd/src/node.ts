@@ -19,7 +19,11 @@ export class SavedTensor {
     if (this.tensor._version !== this.version) {
       const t = this.tensor;
       const kind = `torch.${TORCH_NAME[t.dtype]}Tensor [${t.shape.join(', ')}]`;
-      const what = this.isOutput ? `output 0 of ${owner.name}` : t.gradFn ? `output 0 of ${t.gradFn.name}` : 'a leaf tensor';
+      const what = this.isOutput
+        ? `output 0 of ${owner.name}`
+        : t.gradFn
+          ? `output 0 of ${t.gradFn.name}`
+          : 'a leaf tensor';
       throw new Error(
         `one of the variables needed for gradient computation has been modified by an inplace operation: [${kind}], which is ${what}, is at version ${t._version}; expected version ${this.version} instead. Hint: the backtrace further above shows the operation that failed to compute its gradient. The variable in question was changed in there or anywhere later. Good luck!`,
       );
@@ -76,7 +80,8 @@ export class AccumulateGrad extends Node {
 /** Fit a gradient to the input it flows into: undo broadcasting, restore the dtype. */
 export function fitGradient(g: GT, shape: readonly number[], dtype: GT['dtype']): AutogradTensor {
   let out = g as AutogradTensor;
-  if (out.shape.length !== shape.length || out.shape.some((d, i) => d !== shape[i])) out = out.sumToShape(shape);
+  if (out.shape.length !== shape.length || out.shape.some((d, i) => d !== shape[i]))
+    out = out.sumToShape(shape);
   if (out.dtype !== dtype) out = out.to(dtype);
   return out;
 }

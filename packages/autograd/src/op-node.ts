@@ -69,7 +69,13 @@ export function backwardName(op: string): string {
  * Called by the dispatcher after every op: when recording is on and an input requires grad,
  * attach a node holding what the row's gradient needs.
  */
-export function record<A>(op: string, row: OpRow<A>, attrs: A, inputs: readonly AutogradTensor[], out: AutogradTensor): void {
+export function record<A>(
+  op: string,
+  row: OpRow<A>,
+  attrs: A,
+  inputs: readonly AutogradTensor[],
+  out: AutogradTensor,
+): void {
   if (!isGradEnabled() || row.grad === null) return;
   let any = false;
   const next = inputs.map((t) => {
@@ -78,7 +84,9 @@ export function record<A>(op: string, row: OpRow<A>, attrs: A, inputs: readonly 
     return gradientEdge(t);
   });
   if (!any) return;
-  const saved = inputs.map((t, i) => (row.saves.inputs.includes(i) ? new SavedTensor(t, t._version, false) : null));
+  const saved = inputs.map((t, i) =>
+    row.saves.inputs.includes(i) ? new SavedTensor(t, t._version, false) : null,
+  );
   const node = new OpNode(
     backwardName(op),
     next,

@@ -141,7 +141,12 @@ export function loadSafetensors(
   const out = new Map<string, Tensor>();
   for (const [name, e] of tensors) {
     const numel = e.shape.reduce((a, d) => a * d, 1);
-    const raw = alignedBytes(b, dataStart + e.dataOffsets[0], e.dataOffsets[1] - e.dataOffsets[0], STORED_SIZE[e.dtype]);
+    const raw = alignedBytes(
+      b,
+      dataStart + e.dataOffsets[0],
+      e.dataOffsets[1] - e.dataOffsets[0],
+      STORED_SIZE[e.dtype],
+    );
     const values = decode(e.dtype, raw, numel, `loadSafetensors: tensor "${name}"`);
     out.set(name, tensor(values, { shape: e.shape, dtype: LOADS_AS[e.dtype], device: opts.device }));
   }

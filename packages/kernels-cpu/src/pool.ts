@@ -34,7 +34,8 @@ export class BufferPool {
   constructor(private readonly maxCachedBytes: number) {}
 
   alloc(dtype: DType, numel: number): TypedArray {
-    if (!Number.isInteger(numel) || numel < 0) throw new RangeError(`cpu alloc: invalid element count ${numel}`);
+    if (!Number.isInteger(numel) || numel < 0)
+      throw new RangeError(`cpu alloc: invalid element count ${numel}`);
     const Ctor = arrayTypeFor(dtype);
     const bytes = numel * BYTES_PER_ELEMENT[dtype];
     let ab: ArrayBuffer | undefined;

@@ -64,7 +64,9 @@ describe.skipIf(!available)(`browser (headless Chromium at ${CHROMIUM})`, () => 
       const logs: string[] = [];
       page.on('console', (m) => logs.push(m.text()));
       await page.goto(`http://127.0.0.1:${port}/`);
-      await page.waitForFunction(() => (window as { __kindling?: unknown }).__kindling !== undefined, null, { timeout: 120_000 });
+      await page.waitForFunction(() => (window as { __kindling?: unknown }).__kindling !== undefined, null, {
+        timeout: 120_000,
+      });
       const result = (await page.evaluate(() => (window as { __kindling?: unknown }).__kindling)) as {
         ok: boolean;
         error?: string;
@@ -76,14 +78,21 @@ describe.skipIf(!available)(`browser (headless Chromium at ${CHROMIUM})`, () => 
       expect(result.ok).toBe(true);
 
       registerBackend(cpuBackend);
-      const x = tensor([[0.5, -1, 2], [1.5, 0.25, -0.75]]);
-      const w = tensor([[0.1, -0.2], [0.3, 0.4], [-0.5, 0.6]]).requiresGrad_();
+      const x = tensor([
+        [0.5, -1, 2],
+        [1.5, 0.25, -0.75],
+      ]);
+      const w = tensor([
+        [0.1, -0.2],
+        [0.3, 0.4],
+        [-0.5, 0.6],
+      ]).requiresGrad_();
       const y = tensor([1, 0]);
       const loss = x.matmul(w).tanh().logSoftmax(1).gather(1, y.unsqueeze(1)).mean().neg();
       loss.backward();
       expect(result.loss).toBeCloseTo(Number(loss.dataSync()[0]), 5);
       const g = Array.from((w.grad as Tensor).dataSync(), Number);
-      result.grad.forEach((v, i) => expect(v).toBeCloseTo(g[i], 5));
+      for (let i = 0; i < g.length; i++) expect(result.grad[i]).toBeCloseTo(g[i], 5);
     } finally {
       await browser.close();
     }

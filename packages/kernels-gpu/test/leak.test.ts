@@ -1,5 +1,14 @@
 import { cpuBackend } from '@kindling/kernels-cpu';
-import { manualSeed, memoryStats, noGrad, randint, randn, registerBackend, scope, type Tensor } from '@kindling/tensor';
+import {
+  manualSeed,
+  memoryStats,
+  noGrad,
+  randint,
+  randn,
+  registerBackend,
+  scope,
+  type Tensor,
+} from '@kindling/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { WebGPUBackend } from '../src/index.js';
 import { probeWebGPU, suiteTitle } from './helpers.js';

@@ -54,7 +54,12 @@ export interface Backend<B = unknown> {
   /** Return a buffer to the backend. The buffer must not be used afterwards. */
   free(buffer: B): void;
   /** Run a kernel. Outputs are views of buffers from `alloc` (or in-place views). */
-  run<K extends KernelName>(kernel: K, outputs: readonly View<B>[], inputs: readonly View<B>[], attrs: KernelAttrs[K]): void;
+  run<K extends KernelName>(
+    kernel: K,
+    outputs: readonly View<B>[],
+    inputs: readonly View<B>[],
+    attrs: KernelAttrs[K],
+  ): void;
   memoryStats(): MemoryStats;
   /** Called when the registry replaces or removes the backend. */
   destroy?(): void;

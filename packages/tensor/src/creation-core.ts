@@ -1,15 +1,30 @@
-import { type Device, type DType, arrayTypeFor, contiguousStrides, numel, toHalfBits, type TypedArray } from '@kindling/ops';
+import {
+  type Device,
+  type DType,
+  arrayTypeFor,
+  contiguousStrides,
+  numel,
+  toHalfBits,
+  type TypedArray,
+} from '@kindling/ops';
 import { getBackend } from './registry.js';
 import { keep } from './scope.js';
 import { Storage } from './storage.js';
 import { Tensor } from './tensor.js';
 
 /** A tensor holding `data` (copied into a new buffer on `device`). */
-export function fromTypedArray(data: TypedArray, shape: readonly number[], dtype: DType, device: Device): Tensor {
+export function fromTypedArray(
+  data: TypedArray,
+  shape: readonly number[],
+  dtype: DType,
+  device: Device,
+): Tensor {
   const backend = getBackend(device);
   const n = numel(shape);
   if (data.length !== n) {
-    throw new RangeError(`tensor: ${data.length} values cannot fill shape [${shape.join(', ')}] (${n} elements)`);
+    throw new RangeError(
+      `tensor: ${data.length} values cannot fill shape [${shape.join(', ')}] (${n} elements)`,
+    );
   }
   const Ctor = arrayTypeFor(dtype);
   let typed: TypedArray;

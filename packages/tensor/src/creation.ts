@@ -31,7 +31,11 @@ function inferFromTyped(data: TypedArray): DType {
   return 'float32';
 }
 
-function flattenNested(data: NestedData): { flat: number[]; shape: number[]; kind: 'bool' | 'int' | 'float' } {
+function flattenNested(data: NestedData): {
+  flat: number[];
+  shape: number[];
+  kind: 'bool' | 'int' | 'float';
+} {
   const shape: number[] = [];
   let probe: NestedData = data;
   while (Array.isArray(probe)) {
@@ -43,7 +47,8 @@ function flattenNested(data: NestedData): { flat: number[]; shape: number[]; kin
   let kind: 'bool' | 'int' | 'float' | null = null;
   const walk = (v: NestedData, d: number) => {
     if (d === shape.length) {
-      if (Array.isArray(v)) throw new RangeError(`tensor: ragged nested data (expected a number at depth ${d})`);
+      if (Array.isArray(v))
+        throw new RangeError(`tensor: ragged nested data (expected a number at depth ${d})`);
       if (typeof v === 'boolean') {
         kind = kind ?? 'bool';
         flat.push(v ? 1 : 0);
@@ -91,7 +96,8 @@ type SizeArgs = readonly [readonly number[], TensorOptions?] | readonly number[]
 
 /** PyTorch accepts zeros(2, 3) and zeros([2, 3]); both work here, options last. */
 function parseSize(args: readonly unknown[]): { shape: number[]; opts: TensorOptions } {
-  if (Array.isArray(args[0])) return { shape: [...(args[0] as number[])], opts: (args[1] as TensorOptions) ?? {} };
+  if (Array.isArray(args[0]))
+    return { shape: [...(args[0] as number[])], opts: (args[1] as TensorOptions) ?? {} };
   const nums: number[] = [];
   let opts: TensorOptions = {};
   for (const a of args) {
@@ -99,7 +105,8 @@ function parseSize(args: readonly unknown[]): { shape: number[]; opts: TensorOpt
     else if (a && typeof a === 'object') opts = a as TensorOptions;
   }
   for (const n of nums) {
-    if (!Number.isInteger(n) || n < 0) throw new RangeError(`Trying to create tensor with negative dimension ${n}: ${fmtShape(nums)}`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new RangeError(`Trying to create tensor with negative dimension ${n}: ${fmtShape(nums)}`);
   }
   return { shape: nums, opts };
 }
@@ -107,7 +114,12 @@ function parseSize(args: readonly unknown[]): { shape: number[]; opts: TensorOpt
 export function full(shape: readonly number[], value: number | boolean, opts: TensorOptions = {}): Tensor {
   // like torch.full, the fill value picks the dtype: bool, integer (int32) or float32
   const dtype =
-    opts.dtype ?? (typeof value === 'boolean' ? 'bool' : Number.isInteger(value) && Math.abs(value) <= 2147483647 ? 'int32' : 'float32');
+    opts.dtype ??
+    (typeof value === 'boolean'
+      ? 'bool'
+      : Number.isInteger(value) && Math.abs(value) <= 2147483647
+        ? 'int32'
+        : 'float32');
   const backend = getBackend(opts.device ?? 'cpu');
   const t = allocTensor(backend, [...shape], dtype);
   runKernel(backend, 'fill', [t], [], { value: Number(value) });
@@ -137,10 +149,16 @@ function likeOpts(t: Tensor, opts: TensorOptions): TensorOptions {
 export const zerosLike = (t: Tensor, opts: TensorOptions = {}) => full(t.shape, 0, likeOpts(t, opts));
 export const onesLike = (t: Tensor, opts: TensorOptions = {}) => full(t.shape, 1, likeOpts(t, opts));
 export const emptyLike = zerosLike;
-export const fullLike = (t: Tensor, value: number, opts: TensorOptions = {}) => full(t.shape, value, likeOpts(t, opts));
+export const fullLike = (t: Tensor, value: number, opts: TensorOptions = {}) =>
+  full(t.shape, value, likeOpts(t, opts));
 
 /** torch.arange(end) / arange(start, end, step). Integer arguments give int32, as PyTorch gives int64. */
-export function arange(start: number, end?: number | TensorOptions, step?: number | TensorOptions, opts?: TensorOptions): Tensor {
+export function arange(
+  start: number,
+  end?: number | TensorOptions,
+  step?: number | TensorOptions,
+  opts?: TensorOptions,
+): Tensor {
   let s = start;
   let e: number;
   let st = 1;
@@ -157,13 +175,22 @@ export function arange(start: number, end?: number | TensorOptions, step?: numbe
     } else o = (step as TensorOptions) ?? {};
   }
   if (st === 0) throw new RangeError('arange: step must be nonzero');
-  if ((e - s) / st < 0) throw new RangeError('arange: upper bound and larger bound inconsistent with step sign');
+  if ((e - s) / st < 0)
+    throw new RangeError('arange: upper bound and larger bound inconsistent with step sign');
   const n = Math.max(0, Math.ceil((e - s) / st));
   const allInt = Number.isInteger(s) && Number.isInteger(e) && Number.isInteger(st);
   const dtype = o.dtype ?? (allInt ? 'int32' : 'float32');
-  const data = dtype === 'float64' || dtype === 'float32' || dtype === 'float16' ? new Float64Array(n) : new Int32Array(n);
+  const data =
+    dtype === 'float64' || dtype === 'float32' || dtype === 'float16'
+      ? new Float64Array(n)
+      : new Int32Array(n);
   for (let i = 0; i < n; i++) data[i] = s + i * st;
-  return tensor(dtype === 'float64' || dtype === 'int32' ? data : Float32Array.from(data), { shape: [n], dtype, device: o.device, requiresGrad: o.requiresGrad });
+  return tensor(dtype === 'float64' || dtype === 'int32' ? data : Float32Array.from(data), {
+    shape: [n],
+    dtype,
+    device: o.device,
+    requiresGrad: o.requiresGrad,
+  });
 }
 
 export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
@@ -172,7 +199,8 @@ export function linspace(start: number, end: number, steps: number, opts: Tensor
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   // PyTorch fills the first half from start and the second half from end (symmetric rounding)
   const half = Math.floor(steps / 2);
-  for (let i = 0; i < steps; i++) data[i] = i < half || steps === 1 ? start + step * i : end - step * (steps - 1 - i);
+  for (let i = 0; i < steps; i++)
+    data[i] = i < half || steps === 1 ? start + step * i : end - step * (steps - 1 - i);
   const dtype = opts.dtype ?? 'float32';
   return tensor(dtype === 'float64' ? data : Float32Array.from(data), { ...opts, shape: [steps], dtype });
 }
@@ -185,7 +213,11 @@ export function eye(n: number, m?: number | TensorOptions, opts: TensorOptions =
   const dtype = o.dtype ?? 'float32';
   const data = new Float64Array(n * cols);
   for (let i = 0; i < Math.min(n, cols); i++) data[i * cols + i] = 1;
-  return tensor(arrayTypeFor(dtype === 'float16' ? 'float32' : dtype).from(data), { ...o, shape: [n, cols], dtype });
+  return tensor(arrayTypeFor(dtype === 'float16' ? 'float32' : dtype).from(data), {
+    ...o,
+    shape: [n, cols],
+    dtype,
+  });
 }
 
 export interface RandomOptions extends TensorOptions {
@@ -214,7 +246,12 @@ export function randn(...args: unknown[]): Tensor {
 }
 
 /** torch.randint(low, high, size): int32 by default. */
-export function randint(low: number, high: number | readonly number[], size?: readonly number[] | RandomOptions, opts: RandomOptions = {}): Tensor {
+export function randint(
+  low: number,
+  high: number | readonly number[],
+  size?: readonly number[] | RandomOptions,
+  opts: RandomOptions = {},
+): Tensor {
   let lo = low;
   let hi: number;
   let shape: readonly number[];
@@ -228,7 +265,8 @@ export function randint(low: number, high: number | readonly number[], size?: re
     hi = high as number;
     shape = size as readonly number[];
   }
-  if (hi <= lo) throw new RangeError(`random_ expects 'from' to be less than 'to', but got from=${lo} >= to=${hi}`);
+  if (hi <= lo)
+    throw new RangeError(`random_ expects 'from' to be less than 'to', but got from=${lo} >= to=${hi}`);
   const g = o.generator ?? defaultGenerator;
   const n = shape.reduce((a, b) => a * b, 1);
   const data = new Int32Array(n);
@@ -237,8 +275,10 @@ export function randint(low: number, high: number | readonly number[], size?: re
   return o.dtype && o.dtype !== 'int32' ? t.to(o.dtype) : t;
 }
 
-export const randLike = (t: Tensor, opts: RandomOptions = {}) => rand(t.shape, { ...likeOpts(t, opts), generator: opts.generator });
-export const randnLike = (t: Tensor, opts: RandomOptions = {}) => randn(t.shape, { ...likeOpts(t, opts), generator: opts.generator });
+export const randLike = (t: Tensor, opts: RandomOptions = {}) =>
+  rand(t.shape, { ...likeOpts(t, opts), generator: opts.generator });
+export const randnLike = (t: Tensor, opts: RandomOptions = {}) =>
+  randn(t.shape, { ...likeOpts(t, opts), generator: opts.generator });
 
 /** torch.bernoulli(p) with a probability tensor: 1 with probability p. */
 export function bernoulli(p: Tensor, generator?: Generator): Tensor {

@@ -24,7 +24,13 @@ import { Tensor } from './tensor.js';
 export function viewOf(t: Tensor, shape?: readonly number[]): View {
   t._checkAlive();
   if (!shape || (shape.length === t.shape.length && shape.every((d, i) => d === t.shape[i]))) {
-    return { buffer: t._storage.buffer, dtype: t.dtype, shape: t.shape, strides: t.strides, offset: t.offset };
+    return {
+      buffer: t._storage.buffer,
+      dtype: t.dtype,
+      shape: t.shape,
+      strides: t.strides,
+      offset: t.offset,
+    };
   }
   const off = shape.length - t.shape.length;
   const strides = shape.map((d, i) => {
@@ -122,7 +128,9 @@ function execute<K extends OpName>(
       const c = allocTensor(backend, x.shape, x.dtype);
       runKernel(backend, 'copy', [c], [viewOf(x)], {});
       const again = (row as unknown as ViewRow<OpAttrs[K]>).view(c, attrs);
-      return again ? c._viewAs(again.shape, again.strides, again.offset) : c._viewAs(shape, contiguousStrides(shape), 0);
+      return again
+        ? c._viewAs(again.shape, again.strides, again.offset)
+        : c._viewAs(shape, contiguousStrides(shape), 0);
     }
     case 'unary': {
       const ct = computeIn(backend, inputs[0].dtype);
@@ -155,12 +163,23 @@ function execute<K extends OpName>(
     case 'reduce': {
       const r = row as unknown as { op: KernelAttrs['reduce']['op'] };
       const arg = r.op === 'argmax' || r.op === 'argmin';
-      const x = castForKernel(inputs[0], computeIn(backend, inputs[0].dtype === 'bool' && (r.op === 'sum' || r.op === 'prod') ? 'int32' : inputs[0].dtype));
+      const x = castForKernel(
+        inputs[0],
+        computeIn(
+          backend,
+          inputs[0].dtype === 'bool' && (r.op === 'sum' || r.op === 'prod') ? 'int32' : inputs[0].dtype,
+        ),
+      );
       const out = allocTensor(backend, shape, arg ? 'int32' : x.dtype);
       const dims = (attrs as unknown as OpAttrs['sum']).dims;
       // kernels write the kept-dims layout; dropping size-1 dims leaves a contiguous buffer as is
       const kept = keptShape(x.shape, dims);
-      backend.run('reduce', [{ ...viewOf(out), shape: kept, strides: contiguousStrides(kept) }], [viewOf(x)], { op: r.op, dims });
+      backend.run(
+        'reduce',
+        [{ ...viewOf(out), shape: kept, strides: contiguousStrides(kept) }],
+        [viewOf(x)],
+        { op: r.op, dims },
+      );
       return castForKernel(out, dtype);
     }
     case 'scan': {
@@ -229,13 +248,25 @@ function execute<K extends OpName>(
     case 'im2col': {
       const ct = computeIn(backend, dtype);
       const out = allocTensor(backend, shape, ct);
-      runKernel(backend, 'im2col', [out], [viewOf(castForKernel(inputs[0], ct))], attrs as unknown as KernelAttrs['im2col']);
+      runKernel(
+        backend,
+        'im2col',
+        [out],
+        [viewOf(castForKernel(inputs[0], ct))],
+        attrs as unknown as KernelAttrs['im2col'],
+      );
       return castForKernel(out, dtype);
     }
     case 'col2im': {
       const ct = computeIn(backend, dtype);
       const out = allocTensor(backend, shape, ct);
-      runKernel(backend, 'col2im', [out], [viewOf(castForKernel(inputs[0], ct))], attrs as unknown as KernelAttrs['col2im']);
+      runKernel(
+        backend,
+        'col2im',
+        [out],
+        [viewOf(castForKernel(inputs[0], ct))],
+        attrs as unknown as KernelAttrs['col2im'],
+      );
       return castForKernel(out, dtype);
     }
     case 'cast':
@@ -261,7 +292,12 @@ function execute<K extends OpName>(
         const len = t.shape[dim];
         if (len === 0) continue;
         const dst = OPS.slice.view(out, { dim, start: at, end: at + len, step: 1 });
-        backend.run('copy', [{ ...viewOf(out), shape: dst.shape, strides: dst.strides, offset: dst.offset }], [viewOf(t)], {});
+        backend.run(
+          'copy',
+          [{ ...viewOf(out), shape: dst.shape, strides: dst.strides, offset: dst.offset }],
+          [viewOf(t)],
+          {},
+        );
         at += len;
       }
       return out;
@@ -301,6 +337,8 @@ function execute<K extends OpName>(
 
 function checkIndexDType(op: string, index: Tensor) {
   if (index.dtype !== 'int32') {
-    throw new TypeError(`${op}(): Expected dtype int32 for index, got ${index.dtype} (index shape ${fmtShape(index.shape)})`);
+    throw new TypeError(
+      `${op}(): Expected dtype int32 for index, got ${index.dtype} (index shape ${fmtShape(index.shape)})`,
+    );
   }
 }

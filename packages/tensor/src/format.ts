@@ -16,7 +16,8 @@ export function formatTensor(t: Tensor): string {
   if (t.dtype !== 'float32' && t.dtype !== 'int32' && t.dtype !== 'bool') suffix.push(`dtype=${t.dtype}`);
   if (t.gradFn) suffix.push(`gradFn=<${t.gradFn.name}>`);
   else if (t.requiresGrad) suffix.push('requiresGrad=true');
-  if (!t._storage.backend.canReadSync) return `tensor(<${t.shape.join('x')} on ${t.device}>${suffix.map((s) => `, ${s}`).join('')})`;
+  if (!t._storage.backend.canReadSync)
+    return `tensor(<${t.shape.join('x')} on ${t.device}>${suffix.map((s) => `, ${s}`).join('')})`;
   const flat = Array.from(t.dataSync(), Number);
   const allInt = flat.every((v) => !Number.isFinite(v) || Number.isInteger(v));
   const cells = flat.map((v) => fmtNum(v, t.dtype, allInt));

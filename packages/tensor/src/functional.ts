@@ -9,7 +9,8 @@ import type { Tensor } from './tensor.js';
 export const add = (a: Tensor, b: TensorLike, opts?: { alpha?: number }) => E.add(a, b, opts?.alpha ?? 1);
 export const sub = (a: Tensor, b: TensorLike, opts?: { alpha?: number }) => E.sub(a, b, opts?.alpha ?? 1);
 export const mul = (a: Tensor, b: TensorLike) => a.mul(b);
-export const div = (a: Tensor, b: TensorLike, opts?: { roundingMode?: E.RoundingMode }) => E.div(a, b, opts?.roundingMode ?? null);
+export const div = (a: Tensor, b: TensorLike, opts?: { roundingMode?: E.RoundingMode }) =>
+  E.div(a, b, opts?.roundingMode ?? null);
 export const pow = (a: Tensor, b: TensorLike) => a.pow(b);
 export const maximum = (a: Tensor, b: Tensor) => a.maximum(b);
 export const minimum = (a: Tensor, b: Tensor) => a.minimum(b);
@@ -48,4 +49,5 @@ export const roll = I.roll;
 export const tril = I.tril;
 export const triu = I.triu;
 export const resultType = (a: TensorLike, b: TensorLike): DType => resultTypeOf(a, b);
-export const isTensor = (x: unknown): x is Tensor => !!x && typeof x === 'object' && (x as { _isTensor?: boolean })._isTensor === true;
+export const isTensor = (x: unknown): x is Tensor =>
+  !!x && typeof x === 'object' && (x as { _isTensor?: boolean })._isTensor === true;

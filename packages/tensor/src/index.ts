@@ -35,8 +35,26 @@ export {
   fusedRnnCell,
   fusedRnnCellBackward,
 } from './fns/rnn-cells.js';
-export { type ConvOptions, type ConvTransposeOptions, conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d } from './fns/conv.js';
-export { type AvgPoolOptions, avgPool1d, avgPool2d, avgPool3d, type MaxPoolOptions, maxPool1d, maxPool2d, maxPool3d } from './fns/pool.js';
+export {
+  type ConvOptions,
+  type ConvTransposeOptions,
+  conv1d,
+  conv2d,
+  conv3d,
+  convTranspose1d,
+  convTranspose2d,
+  convTranspose3d,
+} from './fns/conv.js';
+export {
+  type AvgPoolOptions,
+  avgPool1d,
+  avgPool2d,
+  avgPool3d,
+  type MaxPoolOptions,
+  maxPool1d,
+  maxPool2d,
+  maxPool3d,
+} from './fns/pool.js';
 export { pad, type PadMode, type PadOptions } from './fns/pad.js';
 export { cat, chunk, split, stack, unbind } from './fns/shape.js';
 export type { Size } from './fns/window.js';

@@ -12,7 +12,9 @@ export function moveTo(t: Tensor, device: Device): Tensor {
   if (t.device === device) return t;
   const src = t._storage.backend;
   if (!src.canReadSync) {
-    throw new Error(`to('${device}'): tensors on '${t.device}' are read asynchronously; use await tensor.toAsync('${device}')`);
+    throw new Error(
+      `to('${device}'): tensors on '${t.device}' are read asynchronously; use await tensor.toAsync('${device}')`,
+    );
   }
   return finish(t, fromTypedArray(src.readSync(viewOf(t)), t.shape, t.dtype, device));
 }

@@ -56,7 +56,13 @@ export class Tensor {
   private _grad: Tensor | null = null;
   _disposed = false;
 
-  constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, dtype: DType) {
+  constructor(
+    storage: Storage,
+    shape: readonly number[],
+    strides: readonly number[],
+    offset: number,
+    dtype: DType,
+  ) {
     this._storage = storage;
     // callers hand over fresh arrays (user-supplied shapes are copied at the API boundary)
     this.shape = shape;
@@ -126,7 +132,9 @@ export class Tensor {
   }
   _checkAlive(): void {
     if (this._disposed || this._storage.disposed) {
-      throw new Error(`Tensor of shape [${this.shape.join(', ')}] on ${this.device} was disposed and cannot be used`);
+      throw new Error(
+        `Tensor of shape [${this.shape.join(', ')}] on ${this.device} was disposed and cannot be used`,
+      );
     }
   }
   /**
@@ -173,7 +181,9 @@ export class Tensor {
   dataSync(): TypedArray {
     const b = this._storage.backend;
     if (!b.canReadSync) {
-      throw new Error(`dataSync(): tensors on '${b.device}' are read asynchronously; use await tensor.data()`);
+      throw new Error(
+        `dataSync(): tensors on '${b.device}' are read asynchronously; use await tensor.data()`,
+      );
     }
     const raw = b.readSync(viewOf(this));
     return this.dtype === 'float16' ? Float32Array.from(raw as Uint16Array, fromHalfBits) : raw;
@@ -237,7 +247,10 @@ export class Tensor {
   // ---- autograd ----------------------------------------------------------------------
   requiresGrad_(flag = true): this {
     if (!this.isLeaf) {
-      if (!flag) throw new Error("you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
+      if (!flag)
+        throw new Error(
+          "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().",
+        );
       return this;
     }
     if (flag && !this.isFloatingPoint()) {
@@ -278,88 +291,235 @@ export class Tensor {
   // ---- elementwise -------------------------------------------------------------------
   neg(): Tensor {
     if (this.dtype === 'bool') {
-      throw new TypeError('neg: Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logicalNot()` operator instead.');
+      throw new TypeError(
+        'neg: Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logicalNot()` operator instead.',
+      );
     }
     return E.unaryOp('neg', this);
   }
-  negative(): Tensor { return this.neg(); }
-  abs(): Tensor { return E.unaryOp('abs', this); }
-  sign(): Tensor { return E.unaryOp('sign', this); }
-  exp(): Tensor { return E.unaryOp('exp', this); }
-  exp2(): Tensor { return E.unaryOp('exp2', this); }
-  log(): Tensor { return E.unaryOp('log', this); }
-  log2(): Tensor { return E.unaryOp('log2', this); }
-  log10(): Tensor { return E.unaryOp('log10', this); }
-  log1p(): Tensor { return E.unaryOp('log1p', this); }
-  expm1(): Tensor { return E.unaryOp('expm1', this); }
-  sqrt(): Tensor { return E.unaryOp('sqrt', this); }
-  rsqrt(): Tensor { return E.unaryOp('rsqrt', this); }
-  square(): Tensor { return E.square(this); }
-  sin(): Tensor { return E.unaryOp('sin', this); }
-  cos(): Tensor { return E.unaryOp('cos', this); }
-  tan(): Tensor { return E.unaryOp('tan', this); }
-  asin(): Tensor { return E.unaryOp('asin', this); }
-  acos(): Tensor { return E.unaryOp('acos', this); }
-  atan(): Tensor { return E.unaryOp('atan', this); }
-  sinh(): Tensor { return E.unaryOp('sinh', this); }
-  cosh(): Tensor { return E.unaryOp('cosh', this); }
-  tanh(): Tensor { return E.unaryOp('tanh', this); }
-  asinh(): Tensor { return E.unaryOp('asinh', this); }
-  acosh(): Tensor { return E.unaryOp('acosh', this); }
-  atanh(): Tensor { return E.unaryOp('atanh', this); }
-  sigmoid(): Tensor { return E.unaryOp('sigmoid', this); }
-  erf(): Tensor { return E.unaryOp('erf', this); }
-  erfc(): Tensor { return E.unaryOp('erfc', this); }
-  erfinv(): Tensor { return E.unaryOp('erfinv', this); }
-  floor(): Tensor { return E.unaryOp('floor', this); }
-  ceil(): Tensor { return E.unaryOp('ceil', this); }
-  round(): Tensor { return E.unaryOp('round', this); }
-  trunc(): Tensor { return E.unaryOp('trunc', this); }
-  frac(): Tensor { return E.unaryOp('frac', this); }
-  reciprocal(): Tensor { return E.unaryOp('reciprocal', this); }
-  relu(): Tensor { return E.unaryOp('relu', this); }
-  logicalNot(): Tensor { return E.unaryOp('logicalNot', this); }
-  isnan(): Tensor { return E.unaryOp('isnan', this); }
-  isinf(): Tensor { return E.unaryOp('isinf', this); }
-  isfinite(): Tensor { return this.isnan().logicalOr(this.isinf()).logicalNot(); }
-  add(other: TensorLike, alpha = 1): Tensor { return E.add(this, other, typeof alpha === 'object' ? ((alpha as { alpha?: number }).alpha ?? 1) : alpha); }
-  sub(other: TensorLike, alpha = 1): Tensor { return E.sub(this, other, typeof alpha === 'object' ? ((alpha as { alpha?: number }).alpha ?? 1) : alpha); }
-  mul(other: TensorLike): Tensor { return E.binaryOp('mul', this, other); }
-  div(other: TensorLike, opts?: { roundingMode?: E.RoundingMode }): Tensor { return E.div(this, other, opts?.roundingMode ?? null); }
+  negative(): Tensor {
+    return this.neg();
+  }
+  abs(): Tensor {
+    return E.unaryOp('abs', this);
+  }
+  sign(): Tensor {
+    return E.unaryOp('sign', this);
+  }
+  exp(): Tensor {
+    return E.unaryOp('exp', this);
+  }
+  exp2(): Tensor {
+    return E.unaryOp('exp2', this);
+  }
+  log(): Tensor {
+    return E.unaryOp('log', this);
+  }
+  log2(): Tensor {
+    return E.unaryOp('log2', this);
+  }
+  log10(): Tensor {
+    return E.unaryOp('log10', this);
+  }
+  log1p(): Tensor {
+    return E.unaryOp('log1p', this);
+  }
+  expm1(): Tensor {
+    return E.unaryOp('expm1', this);
+  }
+  sqrt(): Tensor {
+    return E.unaryOp('sqrt', this);
+  }
+  rsqrt(): Tensor {
+    return E.unaryOp('rsqrt', this);
+  }
+  square(): Tensor {
+    return E.square(this);
+  }
+  sin(): Tensor {
+    return E.unaryOp('sin', this);
+  }
+  cos(): Tensor {
+    return E.unaryOp('cos', this);
+  }
+  tan(): Tensor {
+    return E.unaryOp('tan', this);
+  }
+  asin(): Tensor {
+    return E.unaryOp('asin', this);
+  }
+  acos(): Tensor {
+    return E.unaryOp('acos', this);
+  }
+  atan(): Tensor {
+    return E.unaryOp('atan', this);
+  }
+  sinh(): Tensor {
+    return E.unaryOp('sinh', this);
+  }
+  cosh(): Tensor {
+    return E.unaryOp('cosh', this);
+  }
+  tanh(): Tensor {
+    return E.unaryOp('tanh', this);
+  }
+  asinh(): Tensor {
+    return E.unaryOp('asinh', this);
+  }
+  acosh(): Tensor {
+    return E.unaryOp('acosh', this);
+  }
+  atanh(): Tensor {
+    return E.unaryOp('atanh', this);
+  }
+  sigmoid(): Tensor {
+    return E.unaryOp('sigmoid', this);
+  }
+  erf(): Tensor {
+    return E.unaryOp('erf', this);
+  }
+  erfc(): Tensor {
+    return E.unaryOp('erfc', this);
+  }
+  erfinv(): Tensor {
+    return E.unaryOp('erfinv', this);
+  }
+  floor(): Tensor {
+    return E.unaryOp('floor', this);
+  }
+  ceil(): Tensor {
+    return E.unaryOp('ceil', this);
+  }
+  round(): Tensor {
+    return E.unaryOp('round', this);
+  }
+  trunc(): Tensor {
+    return E.unaryOp('trunc', this);
+  }
+  frac(): Tensor {
+    return E.unaryOp('frac', this);
+  }
+  reciprocal(): Tensor {
+    return E.unaryOp('reciprocal', this);
+  }
+  relu(): Tensor {
+    return E.unaryOp('relu', this);
+  }
+  logicalNot(): Tensor {
+    return E.unaryOp('logicalNot', this);
+  }
+  isnan(): Tensor {
+    return E.unaryOp('isnan', this);
+  }
+  isinf(): Tensor {
+    return E.unaryOp('isinf', this);
+  }
+  isfinite(): Tensor {
+    return this.isnan().logicalOr(this.isinf()).logicalNot();
+  }
+  add(other: TensorLike, alpha = 1): Tensor {
+    return E.add(this, other, typeof alpha === 'object' ? ((alpha as { alpha?: number }).alpha ?? 1) : alpha);
+  }
+  sub(other: TensorLike, alpha = 1): Tensor {
+    return E.sub(this, other, typeof alpha === 'object' ? ((alpha as { alpha?: number }).alpha ?? 1) : alpha);
+  }
+  mul(other: TensorLike): Tensor {
+    return E.binaryOp('mul', this, other);
+  }
+  div(other: TensorLike, opts?: { roundingMode?: E.RoundingMode }): Tensor {
+    return E.div(this, other, opts?.roundingMode ?? null);
+  }
   pow(exponent: TensorLike): Tensor {
-    if (typeof exponent === 'number' && Number.isInteger(exponent) && exponent < 0 && !this.isFloatingPoint()) {
-      throw new RangeError(`pow: Integers to negative integer powers are not allowed (base dtype ${this.dtype}, exponent ${exponent})`);
+    if (
+      typeof exponent === 'number' &&
+      Number.isInteger(exponent) &&
+      exponent < 0 &&
+      !this.isFloatingPoint()
+    ) {
+      throw new RangeError(
+        `pow: Integers to negative integer powers are not allowed (base dtype ${this.dtype}, exponent ${exponent})`,
+      );
     }
     return E.binaryOp('pow', this, exponent);
   }
-  maximum(other: TensorLike): Tensor { return E.binaryOp('maximum', this, other); }
-  minimum(other: TensorLike): Tensor { return E.binaryOp('minimum', this, other); }
-  atan2(other: TensorLike): Tensor { return E.binaryOp('atan2', this, other); }
-  remainder(other: TensorLike): Tensor { return E.binaryOp('remainder', this, other); }
-  fmod(other: TensorLike): Tensor { return E.binaryOp('fmod', this, other); }
-  eq(other: TensorLike): Tensor { return E.binaryOp('eq', this, other); }
-  ne(other: TensorLike): Tensor { return E.binaryOp('ne', this, other); }
-  lt(other: TensorLike): Tensor { return E.binaryOp('lt', this, other); }
-  le(other: TensorLike): Tensor { return E.binaryOp('le', this, other); }
-  gt(other: TensorLike): Tensor { return E.binaryOp('gt', this, other); }
-  ge(other: TensorLike): Tensor { return E.binaryOp('ge', this, other); }
-  logicalAnd(other: TensorLike): Tensor { return E.binaryOp('logicalAnd', this, other); }
-  logicalOr(other: TensorLike): Tensor { return E.binaryOp('logicalOr', this, other); }
-  logicalXor(other: TensorLike): Tensor { return E.binaryOp('logicalXor', this, other); }
-  clamp(min?: TensorLike | null, max?: TensorLike | null): Tensor { return E.clamp(this, min, max); }
-  clip(min?: TensorLike | null, max?: TensorLike | null): Tensor { return E.clamp(this, min, max); }
+  maximum(other: TensorLike): Tensor {
+    return E.binaryOp('maximum', this, other);
+  }
+  minimum(other: TensorLike): Tensor {
+    return E.binaryOp('minimum', this, other);
+  }
+  atan2(other: TensorLike): Tensor {
+    return E.binaryOp('atan2', this, other);
+  }
+  remainder(other: TensorLike): Tensor {
+    return E.binaryOp('remainder', this, other);
+  }
+  fmod(other: TensorLike): Tensor {
+    return E.binaryOp('fmod', this, other);
+  }
+  eq(other: TensorLike): Tensor {
+    return E.binaryOp('eq', this, other);
+  }
+  ne(other: TensorLike): Tensor {
+    return E.binaryOp('ne', this, other);
+  }
+  lt(other: TensorLike): Tensor {
+    return E.binaryOp('lt', this, other);
+  }
+  le(other: TensorLike): Tensor {
+    return E.binaryOp('le', this, other);
+  }
+  gt(other: TensorLike): Tensor {
+    return E.binaryOp('gt', this, other);
+  }
+  ge(other: TensorLike): Tensor {
+    return E.binaryOp('ge', this, other);
+  }
+  logicalAnd(other: TensorLike): Tensor {
+    return E.binaryOp('logicalAnd', this, other);
+  }
+  logicalOr(other: TensorLike): Tensor {
+    return E.binaryOp('logicalOr', this, other);
+  }
+  logicalXor(other: TensorLike): Tensor {
+    return E.binaryOp('logicalXor', this, other);
+  }
+  clamp(min?: TensorLike | null, max?: TensorLike | null): Tensor {
+    return E.clamp(this, min, max);
+  }
+  clip(min?: TensorLike | null, max?: TensorLike | null): Tensor {
+    return E.clamp(this, min, max);
+  }
   /** PyTorch's `self.where(condition, other)`. */
-  where(condition: Tensor, other: TensorLike): Tensor { return E.where(condition, this, other); }
-  maskedFill(mask: Tensor, value: TensorLike): Tensor { return I.maskedFill(this, mask, value); }
-  nanToNum(nan = 0, posinf?: number, neginf?: number): Tensor { return E.nanToNum(this, nan, posinf, neginf); }
-  lerp(end: TensorLike, weight: TensorLike): Tensor { return E.lerp(this, end, weight); }
+  where(condition: Tensor, other: TensorLike): Tensor {
+    return E.where(condition, this, other);
+  }
+  maskedFill(mask: Tensor, value: TensorLike): Tensor {
+    return I.maskedFill(this, mask, value);
+  }
+  nanToNum(nan = 0, posinf?: number, neginf?: number): Tensor {
+    return E.nanToNum(this, nan, posinf, neginf);
+  }
+  lerp(end: TensorLike, weight: TensorLike): Tensor {
+    return E.lerp(this, end, weight);
+  }
 
   // ---- reductions --------------------------------------------------------------------
-  sum(dim?: R.Dims, keepdim = false): Tensor { return R.sum(this, dim, keepdim); }
-  mean(dim?: R.Dims, keepdim = false): Tensor { return R.mean(this, dim, keepdim); }
-  prod(dim?: R.Dims, keepdim = false): Tensor { return R.prod(this, dim, keepdim); }
-  amax(dim?: R.Dims, keepdim = false): Tensor { return R.amax(this, dim, keepdim); }
-  amin(dim?: R.Dims, keepdim = false): Tensor { return R.amin(this, dim, keepdim); }
+  sum(dim?: R.Dims, keepdim = false): Tensor {
+    return R.sum(this, dim, keepdim);
+  }
+  mean(dim?: R.Dims, keepdim = false): Tensor {
+    return R.mean(this, dim, keepdim);
+  }
+  prod(dim?: R.Dims, keepdim = false): Tensor {
+    return R.prod(this, dim, keepdim);
+  }
+  amax(dim?: R.Dims, keepdim = false): Tensor {
+    return R.amax(this, dim, keepdim);
+  }
+  amin(dim?: R.Dims, keepdim = false): Tensor {
+    return R.amin(this, dim, keepdim);
+  }
   /** max() over everything, max(dim, keepdim) -> [values, indices], or max(other) elementwise. */
   max(): Tensor;
   max(dim: number, keepdim?: boolean): [Tensor, Tensor];
@@ -377,80 +537,212 @@ export class Tensor {
     if (typeof dim === 'object') return this.minimum(dim);
     return R.maxMin('min', this, dim, keepdim);
   }
-  argmax(dim?: number | null, keepdim = false): Tensor { return R.argmax(this, dim, keepdim); }
-  argmin(dim?: number | null, keepdim = false): Tensor { return R.argmin(this, dim, keepdim); }
-  var(dim?: R.Dims | R.VarOptions, opts?: R.VarOptions): Tensor { return R.variance(this, dim, opts); }
-  std(dim?: R.Dims | R.VarOptions, opts?: R.VarOptions): Tensor { return R.std(this, dim, opts); }
-  logsumexp(dim: R.Dims, keepdim = false): Tensor { return R.logsumexp(this, dim, keepdim); }
-  norm(p: R.NormOrd = 2, dim?: R.Dims, keepdim = false): Tensor { return R.norm(this, p, dim, keepdim); }
-  all(dim?: R.Dims, keepdim = false): Tensor { return R.all(this, dim, keepdim); }
-  any(dim?: R.Dims, keepdim = false): Tensor { return R.any(this, dim, keepdim); }
-  cumsum(dim: number): Tensor { return R.cumsum(this, dim); }
-  cumprod(dim: number): Tensor { return R.cumprod(this, dim); }
-  softmax(dim: number): Tensor { return dispatch('softmax', [floatOf(this)], { dim }); }
-  logSoftmax(dim: number): Tensor { return dispatch('logSoftmax', [floatOf(this)], { dim }); }
+  argmax(dim?: number | null, keepdim = false): Tensor {
+    return R.argmax(this, dim, keepdim);
+  }
+  argmin(dim?: number | null, keepdim = false): Tensor {
+    return R.argmin(this, dim, keepdim);
+  }
+  var(dim?: R.Dims | R.VarOptions, opts?: R.VarOptions): Tensor {
+    return R.variance(this, dim, opts);
+  }
+  std(dim?: R.Dims | R.VarOptions, opts?: R.VarOptions): Tensor {
+    return R.std(this, dim, opts);
+  }
+  logsumexp(dim: R.Dims, keepdim = false): Tensor {
+    return R.logsumexp(this, dim, keepdim);
+  }
+  norm(p: R.NormOrd = 2, dim?: R.Dims, keepdim = false): Tensor {
+    return R.norm(this, p, dim, keepdim);
+  }
+  all(dim?: R.Dims, keepdim = false): Tensor {
+    return R.all(this, dim, keepdim);
+  }
+  any(dim?: R.Dims, keepdim = false): Tensor {
+    return R.any(this, dim, keepdim);
+  }
+  cumsum(dim: number): Tensor {
+    return R.cumsum(this, dim);
+  }
+  cumprod(dim: number): Tensor {
+    return R.cumprod(this, dim);
+  }
+  softmax(dim: number): Tensor {
+    return dispatch('softmax', [floatOf(this)], { dim });
+  }
+  logSoftmax(dim: number): Tensor {
+    return dispatch('logSoftmax', [floatOf(this)], { dim });
+  }
 
   // ---- shape -------------------------------------------------------------------------
-  reshape(...shape: (number | readonly number[])[]): Tensor { return S.reshape(this, flatArgs(shape)); }
-  view(...shape: (number | readonly number[])[]): Tensor { return S.view(this, flatArgs(shape)); }
-  viewAs(other: Tensor): Tensor { return S.view(this, other.shape); }
-  reshapeAs(other: Tensor): Tensor { return S.reshape(this, other.shape); }
-  permute(...dims: (number | readonly number[])[]): Tensor { return S.permute(this, flatArgs(dims)); }
-  transpose(dim0: number, dim1: number): Tensor { return S.transpose(this, dim0, dim1); }
-  t(): Tensor { return S.t(this); }
-  expand(...shape: (number | readonly number[])[]): Tensor { return S.expand(this, flatArgs(shape)); }
-  expandAs(other: Tensor): Tensor { return S.expand(this, other.shape); }
-  narrow(dim: number, start: number, length: number): Tensor { return S.narrow(this, dim, start, length); }
-  slice(dim: number, start?: number, end?: number, step?: number): Tensor { return S.slice(this, dim, start, end, step); }
-  select(dim: number, index: number): Tensor { return S.select(this, dim, index); }
-  squeeze(dim?: number | readonly number[]): Tensor { return S.squeeze(this, dim); }
-  unsqueeze(dim: number): Tensor { return S.unsqueeze(this, dim); }
-  flatten(startDim = 0, endDim = -1): Tensor { return S.flatten(this, startDim, endDim); }
-  unflatten(dim: number, sizes: readonly number[]): Tensor { return S.unflatten(this, dim, sizes); }
-  flip(dims: number | readonly number[]): Tensor { return I.flip(this, typeof dims === 'number' ? [dims] : dims); }
-  roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor { return I.roll(this, shifts, dims); }
-  tril(diagonal = 0): Tensor { return I.tril(this, diagonal); }
-  triu(diagonal = 0): Tensor { return I.triu(this, diagonal); }
-  repeat(...sizes: (number | readonly number[])[]): Tensor { return S.repeat(this, flatArgs(sizes)); }
-  tile(...dims: (number | readonly number[])[]): Tensor { return S.tile(this, flatArgs(dims)); }
-  split(splitSize: number | readonly number[], dim = 0): Tensor[] { return S.split(this, splitSize, dim); }
-  chunk(chunks: number, dim = 0): Tensor[] { return S.chunk(this, chunks, dim); }
-  unbind(dim = 0): Tensor[] { return S.unbind(this, dim); }
-  movedim(source: number, destination: number): Tensor { return S.movedim(this, source, destination); }
+  reshape(...shape: (number | readonly number[])[]): Tensor {
+    return S.reshape(this, flatArgs(shape));
+  }
+  view(...shape: (number | readonly number[])[]): Tensor {
+    return S.view(this, flatArgs(shape));
+  }
+  viewAs(other: Tensor): Tensor {
+    return S.view(this, other.shape);
+  }
+  reshapeAs(other: Tensor): Tensor {
+    return S.reshape(this, other.shape);
+  }
+  permute(...dims: (number | readonly number[])[]): Tensor {
+    return S.permute(this, flatArgs(dims));
+  }
+  transpose(dim0: number, dim1: number): Tensor {
+    return S.transpose(this, dim0, dim1);
+  }
+  t(): Tensor {
+    return S.t(this);
+  }
+  expand(...shape: (number | readonly number[])[]): Tensor {
+    return S.expand(this, flatArgs(shape));
+  }
+  expandAs(other: Tensor): Tensor {
+    return S.expand(this, other.shape);
+  }
+  narrow(dim: number, start: number, length: number): Tensor {
+    return S.narrow(this, dim, start, length);
+  }
+  slice(dim: number, start?: number, end?: number, step?: number): Tensor {
+    return S.slice(this, dim, start, end, step);
+  }
+  select(dim: number, index: number): Tensor {
+    return S.select(this, dim, index);
+  }
+  squeeze(dim?: number | readonly number[]): Tensor {
+    return S.squeeze(this, dim);
+  }
+  unsqueeze(dim: number): Tensor {
+    return S.unsqueeze(this, dim);
+  }
+  flatten(startDim = 0, endDim = -1): Tensor {
+    return S.flatten(this, startDim, endDim);
+  }
+  unflatten(dim: number, sizes: readonly number[]): Tensor {
+    return S.unflatten(this, dim, sizes);
+  }
+  flip(dims: number | readonly number[]): Tensor {
+    return I.flip(this, typeof dims === 'number' ? [dims] : dims);
+  }
+  roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
+    return I.roll(this, shifts, dims);
+  }
+  tril(diagonal = 0): Tensor {
+    return I.tril(this, diagonal);
+  }
+  triu(diagonal = 0): Tensor {
+    return I.triu(this, diagonal);
+  }
+  repeat(...sizes: (number | readonly number[])[]): Tensor {
+    return S.repeat(this, flatArgs(sizes));
+  }
+  tile(...dims: (number | readonly number[])[]): Tensor {
+    return S.tile(this, flatArgs(dims));
+  }
+  split(splitSize: number | readonly number[], dim = 0): Tensor[] {
+    return S.split(this, splitSize, dim);
+  }
+  chunk(chunks: number, dim = 0): Tensor[] {
+    return S.chunk(this, chunks, dim);
+  }
+  unbind(dim = 0): Tensor[] {
+    return S.unbind(this, dim);
+  }
+  movedim(source: number, destination: number): Tensor {
+    return S.movedim(this, source, destination);
+  }
 
   // ---- indexing ----------------------------------------------------------------------
-  gather(dim: number, index: Tensor): Tensor { return I.gather(this, dim, index); }
-  scatter(dim: number, index: Tensor, src: TensorLike): Tensor { return I.scatter(this, dim, index, src); }
-  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return I.scatterAdd(this, dim, index, src); }
-  indexSelect(dim: number, index: Tensor): Tensor { return I.indexSelect(this, dim, index); }
-  indexAdd(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }): Tensor { return I.indexAdd(this, dim, index, source, opts?.alpha ?? 1); }
-  maskedSelect(mask: Tensor): Tensor { return I.maskedSelect(this, mask); }
+  gather(dim: number, index: Tensor): Tensor {
+    return I.gather(this, dim, index);
+  }
+  scatter(dim: number, index: Tensor, src: TensorLike): Tensor {
+    return I.scatter(this, dim, index, src);
+  }
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
+    return I.scatterAdd(this, dim, index, src);
+  }
+  indexSelect(dim: number, index: Tensor): Tensor {
+    return I.indexSelect(this, dim, index);
+  }
+  indexAdd(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }): Tensor {
+    return I.indexAdd(this, dim, index, source, opts?.alpha ?? 1);
+  }
+  maskedSelect(mask: Tensor): Tensor {
+    return I.maskedSelect(this, mask);
+  }
 
   // ---- linear algebra ----------------------------------------------------------------
-  matmul(other: Tensor): Tensor { return L.matmul(this, other); }
-  mm(other: Tensor): Tensor { return L.mm(this, other); }
-  bmm(other: Tensor): Tensor { return L.bmm(this, other); }
-  mv(other: Tensor): Tensor { return L.mv(this, other); }
-  dot(other: Tensor): Tensor { return L.dot(this, other); }
-  outer(other: Tensor): Tensor { return L.outer(this, other); }
+  matmul(other: Tensor): Tensor {
+    return L.matmul(this, other);
+  }
+  mm(other: Tensor): Tensor {
+    return L.mm(this, other);
+  }
+  bmm(other: Tensor): Tensor {
+    return L.bmm(this, other);
+  }
+  mv(other: Tensor): Tensor {
+    return L.mv(this, other);
+  }
+  dot(other: Tensor): Tensor {
+    return L.dot(this, other);
+  }
+  outer(other: Tensor): Tensor {
+    return L.outer(this, other);
+  }
 
   // ---- in place (PyTorch's trailing underscore) ---------------------------------------
-  add_(other: TensorLike, alpha = 1): this { return inplace(this, 'add_', (s) => s.add(other, alpha)) as this; }
-  sub_(other: TensorLike, alpha = 1): this { return inplace(this, 'sub_', (s) => s.sub(other, alpha)) as this; }
-  mul_(other: TensorLike): this { return inplace(this, 'mul_', (s) => s.mul(other)) as this; }
-  div_(other: TensorLike): this { return inplace(this, 'div_', (s) => s.div(other)) as this; }
-  pow_(other: TensorLike): this { return inplace(this, 'pow_', (s) => s.pow(other)) as this; }
-  neg_(): this { return inplace(this, 'neg_', (s) => s.neg()) as this; }
-  exp_(): this { return inplace(this, 'exp_', (s) => s.exp()) as this; }
-  sqrt_(): this { return inplace(this, 'sqrt_', (s) => s.sqrt()) as this; }
-  relu_(): this { return inplace(this, 'relu_', (s) => s.relu()) as this; }
-  sigmoid_(): this { return inplace(this, 'sigmoid_', (s) => s.sigmoid()) as this; }
-  tanh_(): this { return inplace(this, 'tanh_', (s) => s.tanh()) as this; }
-  clamp_(min?: TensorLike | null, max?: TensorLike | null): this { return inplace(this, 'clamp_', (s) => s.clamp(min, max)) as this; }
-  maskedFill_(mask: Tensor, value: TensorLike): this { return inplace(this, 'masked_fill_', (s) => s.maskedFill(mask, value)) as this; }
-  lerp_(end: TensorLike, weight: TensorLike): this { return inplace(this, 'lerp_', (s) => s.lerp(end, weight)) as this; }
-  addcmul_(t1: Tensor, t2: Tensor, value = 1): this { return inplace(this, 'addcmul_', (s) => s.add(t1.mul(t2).mul(value))) as this; }
-  addcdiv_(t1: Tensor, t2: Tensor, value = 1): this { return inplace(this, 'addcdiv_', (s) => s.add(t1.div(t2).mul(value))) as this; }
+  add_(other: TensorLike, alpha = 1): this {
+    return inplace(this, 'add_', (s) => s.add(other, alpha)) as this;
+  }
+  sub_(other: TensorLike, alpha = 1): this {
+    return inplace(this, 'sub_', (s) => s.sub(other, alpha)) as this;
+  }
+  mul_(other: TensorLike): this {
+    return inplace(this, 'mul_', (s) => s.mul(other)) as this;
+  }
+  div_(other: TensorLike): this {
+    return inplace(this, 'div_', (s) => s.div(other)) as this;
+  }
+  pow_(other: TensorLike): this {
+    return inplace(this, 'pow_', (s) => s.pow(other)) as this;
+  }
+  neg_(): this {
+    return inplace(this, 'neg_', (s) => s.neg()) as this;
+  }
+  exp_(): this {
+    return inplace(this, 'exp_', (s) => s.exp()) as this;
+  }
+  sqrt_(): this {
+    return inplace(this, 'sqrt_', (s) => s.sqrt()) as this;
+  }
+  relu_(): this {
+    return inplace(this, 'relu_', (s) => s.relu()) as this;
+  }
+  sigmoid_(): this {
+    return inplace(this, 'sigmoid_', (s) => s.sigmoid()) as this;
+  }
+  tanh_(): this {
+    return inplace(this, 'tanh_', (s) => s.tanh()) as this;
+  }
+  clamp_(min?: TensorLike | null, max?: TensorLike | null): this {
+    return inplace(this, 'clamp_', (s) => s.clamp(min, max)) as this;
+  }
+  maskedFill_(mask: Tensor, value: TensorLike): this {
+    return inplace(this, 'masked_fill_', (s) => s.maskedFill(mask, value)) as this;
+  }
+  lerp_(end: TensorLike, weight: TensorLike): this {
+    return inplace(this, 'lerp_', (s) => s.lerp(end, weight)) as this;
+  }
+  addcmul_(t1: Tensor, t2: Tensor, value = 1): this {
+    return inplace(this, 'addcmul_', (s) => s.add(t1.mul(t2).mul(value))) as this;
+  }
+  addcdiv_(t1: Tensor, t2: Tensor, value = 1): this {
+    return inplace(this, 'addcdiv_', (s) => s.add(t1.div(t2).mul(value))) as this;
+  }
   copy_(src: Tensor): this {
     return inplace(this, 'copy_', (s) => {
       const v = cast(src.device === s.device ? src : src.to(s.device), s.dtype);
@@ -465,15 +757,24 @@ export class Tensor {
   }
 
   // ---- for gradient formulas (the GT interface) ---------------------------------------
-  newZeros(shape: readonly number[]): Tensor { return newFull(this, shape, 0); }
-  newOnes(shape: readonly number[]): Tensor { return newFull(this, shape, 1); }
-  newFull(shape: readonly number[], value: number): Tensor { return newFull(this, shape, value); }
-  newTensor(data: TypedArray, shape: readonly number[]): Tensor { return newTensorLike(this, data, shape); }
+  newZeros(shape: readonly number[]): Tensor {
+    return newFull(this, shape, 0);
+  }
+  newOnes(shape: readonly number[]): Tensor {
+    return newFull(this, shape, 1);
+  }
+  newFull(shape: readonly number[], value: number): Tensor {
+    return newFull(this, shape, value);
+  }
+  newTensor(data: TypedArray, shape: readonly number[]): Tensor {
+    return newTensorLike(this, data, shape);
+  }
   sumToShape(shape: readonly number[]): Tensor {
     if (this.shape.length === shape.length && this.shape.every((d, i) => d === shape[i])) return this;
     const lead = this.ndim - shape.length;
     const dims: number[] = [];
-    for (let i = 0; i < this.ndim; i++) if (i < lead || (shape[i - lead] === 1 && this.shape[i] !== 1)) dims.push(i);
+    for (let i = 0; i < this.ndim; i++)
+      if (i < lead || (shape[i - lead] === 1 && this.shape[i] !== 1)) dims.push(i);
     const s = dims.length ? R.sum(this, dims, true) : this;
     return S.reshape(s, shape);
   }
@@ -483,9 +784,15 @@ export class Tensor {
   asStrided(layout: StridedLayout): Tensor {
     return dispatch('asStrided', [this], layout);
   }
-  im2col(attrs: Im2colAttrs): Tensor { return dispatch('im2col', [this], attrs); }
-  col2im(attrs: Col2imAttrs): Tensor { return dispatch('col2im', [this], attrs); }
-  constantPad(pad: readonly number[], value: number): Tensor { return dispatch('constantPad', [this], { pad, value }); }
+  im2col(attrs: Im2colAttrs): Tensor {
+    return dispatch('im2col', [this], attrs);
+  }
+  col2im(attrs: Col2imAttrs): Tensor {
+    return dispatch('col2im', [this], attrs);
+  }
+  constantPad(pad: readonly number[], value: number): Tensor {
+    return dispatch('constantPad', [this], { pad, value });
+  }
 }
 
 function flatArgs(args: readonly (number | readonly number[])[]): number[] {

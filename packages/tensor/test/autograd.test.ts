@@ -40,12 +40,16 @@ describe('backward', () => {
     const y = x.exp();
     const z = y.mul(2).sum().add(y.sum());
     noGrad(() => y.add_(1));
-    expect(() => z.backward()).toThrow(/modified by an inplace operation.*is at version 1; expected version 0/);
+    expect(() => z.backward()).toThrow(
+      /modified by an inplace operation.*is at version 1; expected version 0/,
+    );
   });
 
   it('refuses in-place ops on leaves that require grad', () => {
     const x = tensor([1, 2], { dtype: 'float32', requiresGrad: true });
-    expect(() => x.add_(1)).toThrow('a leaf Variable that requires grad is being used in an in-place operation.');
+    expect(() => x.add_(1)).toThrow(
+      'a leaf Variable that requires grad is being used in an in-place operation.',
+    );
     noGrad(() => x.add_(1));
     expect(vals(x)).toEqual([2, 3]);
   });
@@ -107,11 +111,27 @@ describe('grad()', () => {
 
 describe('in-place on views', () => {
   it('rebases the base like PyTorch (CopySlices)', () => {
-    const x = tensor([[1, -2], [3, -4]], { dtype: 'float64', requiresGrad: true });
+    const x = tensor(
+      [
+        [1, -2],
+        [3, -4],
+      ],
+      { dtype: 'float64', requiresGrad: true },
+    );
     const b = x.mul(2);
     b.select(1, 1).relu_();
     b.reshape([-1]).mul_(3);
-    b.mul(tensor([[1, 2], [3, 4]], { dtype: 'float64' })).sum().backward();
+    b.mul(
+      tensor(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        { dtype: 'float64' },
+      ),
+    )
+      .sum()
+      .backward();
     // b = [[2*1*3, relu(-4)*3], [6*3, relu(-8)*3]] -> d/dx: col 0: 2*3*w, col 1: 0 (relu of negatives)
     expect(vals(b)).toEqual([6, 0, 18, 0]);
     expect(vals(x.grad)).toEqual([6, 0, 18, 0]);
@@ -119,6 +139,8 @@ describe('in-place on views', () => {
 
   it('refuses a view of a leaf that requires grad', () => {
     const x = tensor([1, 2], { dtype: 'float32', requiresGrad: true });
-    expect(() => x.narrow(0, 0, 1).mul_(2)).toThrow('a view of a leaf Variable that requires grad is being used in an in-place operation.');
+    expect(() => x.narrow(0, 0, 1).mul_(2)).toThrow(
+      'a view of a leaf Variable that requires grad is being used in an in-place operation.',
+    );
   });
 });

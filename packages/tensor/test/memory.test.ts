@@ -1,6 +1,16 @@
 import { cpuBackend } from '@kindling/kernels-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Generator, keep, manualSeed, memoryStats, rand, randn, registerBackend, scope, tensor } from '../src/index.js';
+import {
+  Generator,
+  keep,
+  manualSeed,
+  memoryStats,
+  rand,
+  randn,
+  registerBackend,
+  scope,
+  tensor,
+} from '../src/index.js';
 
 beforeAll(() => registerBackend(cpuBackend));
 

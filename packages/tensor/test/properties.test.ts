@@ -33,20 +33,33 @@ const shapeArb = fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 0, maxLen
 describe('broadcasting', () => {
   it('a + b equals the elementwise sum at broadcast positions', () => {
     fc.assert(
-      fc.property(shapeArb, fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }), fc.integer({ min: 0, max: 2 }), (shape, ones, drop) => {
-        const bShape = shape.map((s, i) => (ones[i] ? 1 : s)).slice(Math.min(drop, shape.length));
-        const a = arange(0, shape.reduce((x, y) => x * y, 1)).reshape(shape);
-        const b = arange(0, bShape.reduce((x, y) => x * y, 1)).mul(100).reshape(bShape);
-        const c = a.add(b);
-        expect(c.shape).toEqual(shape);
-        const av = vals(a);
-        const bv = vals(b);
-        const cv = vals(c);
-        for (const idx of indices(shape)) {
-          const bIdx = idx.slice(shape.length - bShape.length).map((v, i) => (bShape[i] === 1 ? 0 : v));
-          expect(at(cv, shape, idx)).toBe(at(av, shape, idx) + at(bv, bShape, bIdx));
-        }
-      }),
+      fc.property(
+        shapeArb,
+        fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+        fc.integer({ min: 0, max: 2 }),
+        (shape, ones, drop) => {
+          const bShape = shape.map((s, i) => (ones[i] ? 1 : s)).slice(Math.min(drop, shape.length));
+          const a = arange(
+            0,
+            shape.reduce((x, y) => x * y, 1),
+          ).reshape(shape);
+          const b = arange(
+            0,
+            bShape.reduce((x, y) => x * y, 1),
+          )
+            .mul(100)
+            .reshape(bShape);
+          const c = a.add(b);
+          expect(c.shape).toEqual(shape);
+          const av = vals(a);
+          const bv = vals(b);
+          const cv = vals(c);
+          for (const idx of indices(shape)) {
+            const bIdx = idx.slice(shape.length - bShape.length).map((v, i) => (bShape[i] === 1 ? 0 : v));
+            expect(at(cv, shape, idx)).toBe(at(av, shape, idx) + at(bv, bShape, bIdx));
+          }
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -62,23 +75,29 @@ describe('broadcasting', () => {
 describe('views and strides', () => {
   it('permute then contiguous matches index arithmetic', () => {
     fc.assert(
-      fc.property(shapeArb.filter((s) => s.length > 0), fc.integer(), (shape, seed) => {
-        const perm = shape.map((_, i) => i).sort((x, y) => ((x * 7919 + seed) % 13) - ((y * 7919 + seed) % 13));
-        const n = shape.reduce((a, b) => a * b, 1);
-        const x = arange(0, n).reshape(shape);
-        const p = x.permute(perm);
-        expect(p._storage).toBe(x._storage);
-        const pv = vals(p.contiguous());
-        const xv = vals(x);
-        const pShape = perm.map((d) => shape[d]);
-        for (const idx of indices(pShape)) {
-          const src = new Array(shape.length);
-          perm.forEach((d, i) => {
-            src[d] = idx[i];
-          });
-          expect(at(pv, pShape, idx)).toBe(at(xv, shape, src));
-        }
-      }),
+      fc.property(
+        shapeArb.filter((s) => s.length > 0),
+        fc.integer(),
+        (shape, seed) => {
+          const perm = shape
+            .map((_, i) => i)
+            .sort((x, y) => ((x * 7919 + seed) % 13) - ((y * 7919 + seed) % 13));
+          const n = shape.reduce((a, b) => a * b, 1);
+          const x = arange(0, n).reshape(shape);
+          const p = x.permute(perm);
+          expect(p._storage).toBe(x._storage);
+          const pv = vals(p.contiguous());
+          const xv = vals(x);
+          const pShape = perm.map((d) => shape[d]);
+          for (const idx of indices(pShape)) {
+            const src = new Array(shape.length);
+            perm.forEach((d, i) => {
+              src[d] = idx[i];
+            });
+            expect(at(pv, pShape, idx)).toBe(at(xv, shape, src));
+          }
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -101,15 +120,22 @@ describe('views and strides', () => {
 
   it('slicing with steps, expand with stride 0, squeeze/unsqueeze round trips', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 8 }), fc.integer({ min: 1, max: 3 }), (n, s, step) => {
-        const x = arange(0, n);
-        const start = Math.min(s, n);
-        const sl = x.slice(0, start, n, step);
-        const expected: number[] = [];
-        for (let i = start; i < n; i += step) expected.push(i);
-        expect(vals(sl)).toEqual(expected);
-        expect(vals(sl.unsqueeze(0).expand([2, sl.shape[0]]).squeeze(0).sum(0))).toEqual(expected.map((v) => 2 * v));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 0, max: 8 }),
+        fc.integer({ min: 1, max: 3 }),
+        (n, s, step) => {
+          const x = arange(0, n);
+          const start = Math.min(s, n);
+          const sl = x.slice(0, start, n, step);
+          const expected: number[] = [];
+          for (let i = start; i < n; i += step) expected.push(i);
+          expect(vals(sl)).toEqual(expected);
+          expect(vals(sl.unsqueeze(0).expand([2, sl.shape[0]]).squeeze(0).sum(0))).toEqual(
+            expected.map((v) => 2 * v),
+          );
+        },
+      ),
     );
   });
 });

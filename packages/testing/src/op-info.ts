@@ -267,7 +267,9 @@ function table(): Record<string, OpInfo> {
     ],
   });
   t.maskedSelect = method('maskedSelect', {
-    skip: [{ device: 'webgpu', reason: 'the output size depends on the mask: on webgpu use maskedSelectAsync' }],
+    skip: [
+      { device: 'webgpu', reason: 'the output size depends on the mask: on webgpu use maskedSelectAsync' },
+    ],
   });
   t.pad = fn('pad');
   t.softmax = method('softmax');

@@ -14,8 +14,17 @@ async function main() {
   registerBackend(cpuBackend);
   const gpu = await createWebGPUBackend();
   registerBackend(gpu);
-  const x = tensor([[0.5, -1, 2], [1.5, 0.25, -0.75]]).to('webgpu');
-  const w = tensor([[0.1, -0.2], [0.3, 0.4], [-0.5, 0.6]]).to('webgpu').requiresGrad_();
+  const x = tensor([
+    [0.5, -1, 2],
+    [1.5, 0.25, -0.75],
+  ]).to('webgpu');
+  const w = tensor([
+    [0.1, -0.2],
+    [0.3, 0.4],
+    [-0.5, 0.6],
+  ])
+    .to('webgpu')
+    .requiresGrad_();
   const y = tensor([1, 0]).to('webgpu');
   const logits = x.matmul(w).tanh();
   const loss = logits.logSoftmax(1).gather(1, y.unsqueeze(1)).mean().neg();

@@ -8,7 +8,13 @@ export interface ScatterAttrs {
   readonly dim: number;
 }
 
-function checkIndexShape(op: string, self: readonly number[], index: readonly number[], dim: number, src?: readonly number[]) {
+function checkIndexShape(
+  op: string,
+  self: readonly number[],
+  index: readonly number[],
+  dim: number,
+  src?: readonly number[],
+) {
   const nd = Math.max(self.length, 1);
   const d = normDim(dim, self.length, op);
   if (index.length !== self.length && !(self.length === 0 && index.length <= 1)) {

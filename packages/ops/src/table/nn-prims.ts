@@ -19,14 +19,18 @@ export const NN_PRIMS = {
       const k2 = b[b.length - 2];
       const n = b[b.length - 1];
       if (k !== k2) {
-        throw new RangeError(`matmul: shapes ${fmtShape(a)} and ${fmtShape(b)} cannot be multiplied (${m}x${k} and ${k2}x${n})`);
+        throw new RangeError(
+          `matmul: shapes ${fmtShape(a)} and ${fmtShape(b)} cannot be multiplied (${m}x${k} and ${k2}x${n})`,
+        );
       }
       const batch = broadcastShapes('matmul', a.slice(0, -2), b.slice(0, -2));
       return [...batch, m, n];
     },
     dtype: (d) => {
       if (d[0] !== d[1]) {
-        throw new TypeError(`matmul: expected both operands to have the same dtype, but got ${TORCH_NAME[d[0]]} and ${TORCH_NAME[d[1]]}`);
+        throw new TypeError(
+          `matmul: expected both operands to have the same dtype, but got ${TORCH_NAME[d[0]]} and ${TORCH_NAME[d[1]]}`,
+        );
       }
       if (d[0] === 'bool') throw new TypeError('matmul: "addmm_impl_cpu_" not implemented for \'Bool\'');
       return promoteTypes(d[0], d[1]);
@@ -35,7 +39,10 @@ export const NN_PRIMS = {
     grad: (g, c) => {
       const a = saved(c, 0);
       const b = saved(c, 1);
-      return [c.needs[0] ? g.matmul(b.transpose(-1, -2)) : null, c.needs[1] ? a.transpose(-1, -2).matmul(g) : null];
+      return [
+        c.needs[0] ? g.matmul(b.transpose(-1, -2)) : null,
+        c.needs[1] ? a.transpose(-1, -2).matmul(g) : null,
+      ];
     },
   } satisfies OpRow<Record<string, never>>,
   softmax: {

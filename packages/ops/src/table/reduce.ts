@@ -2,7 +2,7 @@ import { type DType, isFloating } from '../dtype.js';
 import type { GT } from '../gt.js';
 import type { ReduceOp, ScanOp } from '../kernels.js';
 import { fmtShape, normDim } from '../shape.js';
-import { type OpRow, row, saved, savedOut } from './row.js';
+import { type OpRow, saved, savedOut } from './row.js';
 
 /** Reduce over `dims` (normalised, sorted); without keepdim the reduced dims are dropped. */
 export interface ReduceAttrs {
@@ -24,13 +24,22 @@ export interface ReduceRow extends OpRow<ReduceAttrs> {
   readonly op: ReduceOp;
 }
 
-function reducedShape(op: string, shape: readonly number[], dims: readonly number[], keepdim: boolean): number[] {
+function reducedShape(
+  op: string,
+  shape: readonly number[],
+  dims: readonly number[],
+  keepdim: boolean,
+): number[] {
   const ks = dims.map((d) => normDim(d, shape.length, op));
   if (shape.length === 0) return [];
   return keepdim ? shape.map((s, i) => (ks.includes(i) ? 1 : s)) : shape.filter((_, i) => !ks.includes(i));
 }
 
-function reduce(op: ReduceOp, dtype: (d: DType) => DType, extra: Pick<OpRow<ReduceAttrs>, 'saves' | 'grad'>): ReduceRow {
+function reduce(
+  op: ReduceOp,
+  dtype: (d: DType) => DType,
+  extra: Pick<OpRow<ReduceAttrs>, 'saves' | 'grad'>,
+): ReduceRow {
   return {
     kind: 'reduce',
     op,
@@ -63,7 +72,10 @@ const evenlyDistributed = (g: GT, x: GT, out: GT, dims: readonly number[]) => {
 };
 
 export const REDUCE = {
-  sum: reduce('sum', sumDType, { saves: { inputs: [], out: false }, grad: (g, c) => [kept(g, c).expand(c.inputShapes[0])] }),
+  sum: reduce('sum', sumDType, {
+    saves: { inputs: [], out: false },
+    grad: (g, c) => [kept(g, c).expand(c.inputShapes[0])],
+  }),
   prod: reduce('prod', sumDType, {
     saves: { inputs: [0], out: true },
     // Where x has no zero: out / x. Zeros are handled by recomputing the product without them.

@@ -105,7 +105,8 @@ export const VIEWS = {
       const seen = new Set<number>();
       for (const d of a.dims) {
         const k = normDim(d, nd, 'permute');
-        if (seen.has(k)) throw new RangeError(`permute(): duplicate dims are not allowed (dims [${a.dims.join(', ')}])`);
+        if (seen.has(k))
+          throw new RangeError(`permute(): duplicate dims are not allowed (dims [${a.dims.join(', ')}])`);
         seen.add(k);
       }
       return a.dims.map((d) => s[0][normDim(d, nd)]);
@@ -139,7 +140,10 @@ export const VIEWS = {
       return a.shape.map((d, i) => {
         const k = i - off;
         if (k < 0) {
-          if (d < 0) throw new RangeError(`expand: the expanded size -1 is not allowed in a leading, non-existing dimension ${i}`);
+          if (d < 0)
+            throw new RangeError(
+              `expand: the expanded size -1 is not allowed in a leading, non-existing dimension ${i}`,
+            );
           return d;
         }
         if (d === -1) return src[k];
@@ -214,7 +218,9 @@ export const VIEWS = {
     dtype: (d) => d[0],
     view: (l, a) => {
       const contiguous = contiguousStrides(l.shape).every((s, i) => l.shape[i] === 1 || s === l.strides[i]);
-      return contiguous ? { shape: [...a.shape], strides: [...a.strides], offset: l.offset + a.offset } : null;
+      return contiguous
+        ? { shape: [...a.shape], strides: [...a.strides], offset: l.offset + a.offset }
+        : null;
     },
     saves: { inputs: [], out: false },
     grad: (g, c) => [g.stridedScatter(c.inputShapes[0], c.attrs)],
@@ -248,7 +254,8 @@ function catShape(shapes: readonly (readonly number[])[], dim: number): number[]
   if (shapes.length === 0) throw new RangeError('cat: expected a non-empty list of Tensors');
   if (real.length === 0) return [0];
   const ref = real[0];
-  if (ref.length === 0) throw new RangeError('cat: zero-dimensional tensor (at position 0) cannot be concatenated');
+  if (ref.length === 0)
+    throw new RangeError('cat: zero-dimensional tensor (at position 0) cannot be concatenated');
   const d = normDim(dim, ref.length, 'cat');
   const out = [...ref];
   out[d] = 0;
@@ -295,7 +302,9 @@ export const STRUCTURE = {
     kind: 'stridedScatter',
     shape: (s, a: StridedScatterAttrs) => {
       if (!sameShape(s[0], a.layout.shape)) {
-        throw new RangeError(`strided_scatter: source shape ${fmtShape(s[0])} does not match the layout ${fmtShape(a.layout.shape)}`);
+        throw new RangeError(
+          `strided_scatter: source shape ${fmtShape(s[0])} does not match the layout ${fmtShape(a.layout.shape)}`,
+        );
       }
       return [...a.outShape];
     },
@@ -327,14 +336,23 @@ export const STRUCTURE = {
     shape: (s, a: ConstantPadAttrs) => padShape(s[0], a.pad),
     dtype: (d) => d[0],
     saves: { inputs: [], out: false },
-    grad: (g, c) => [g.constantPad(c.attrs.pad.map((p) => -p), 0)],
+    grad: (g, c) => [
+      g.constantPad(
+        c.attrs.pad.map((p) => -p),
+        0,
+      ),
+    ],
   } satisfies OpRow<ConstantPadAttrs>,
   cast: {
     kind: 'cast',
     shape: (s) => [...s[0]],
     dtype: (_d, a: CastAttrs) => a.dtype,
     saves: { inputs: [], out: false },
-    grad: (g, c) => [c.inputDtypes[0] === 'float32' || c.inputDtypes[0] === 'float64' || c.inputDtypes[0] === 'float16' ? g.to(c.inputDtypes[0]) : null],
+    grad: (g, c) => [
+      c.inputDtypes[0] === 'float32' || c.inputDtypes[0] === 'float64' || c.inputDtypes[0] === 'float16'
+        ? g.to(c.inputDtypes[0])
+        : null,
+    ],
   } satisfies OpRow<CastAttrs>,
   clone: {
     kind: 'clone',
@@ -354,4 +372,3 @@ export const STRUCTURE = {
     },
   } satisfies OpRow<Record<string, never>>,
 };
-

@@ -9,7 +9,8 @@ export function unaryOp(op: UnaryOp, x: Tensor, params?: readonly number[]): Ten
 
 export function binaryOp(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
   // the common case, two tensors of one dtype, needs no promotion
-  if (typeof a === 'object' && typeof b === 'object' && a.dtype === b.dtype) return dispatch(op, [a as Tensor, b as Tensor], {});
+  if (typeof a === 'object' && typeof b === 'object' && a.dtype === b.dtype)
+    return dispatch(op, [a as Tensor, b as Tensor], {});
   const [x, y] = operands([a, b]);
   return dispatch(op, [x, y], {});
 }
@@ -40,12 +41,17 @@ export function div(a: TensorLike, b: TensorLike, roundingMode: RoundingMode = n
 
 /** torch.clamp with number bounds (tensor bounds go through maximum/minimum). */
 export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | null): Tensor {
-  if (min == null && max == null) throw new TypeError("clamp: At least one of 'min' or 'max' must not be None");
+  if (min == null && max == null)
+    throw new TypeError("clamp: At least one of 'min' or 'max' must not be None");
   if ((min == null || typeof min !== 'object') && (max == null || typeof max !== 'object')) {
     let t = x;
     const lo = min == null ? Number.NEGATIVE_INFINITY : Number(min);
     const hi = max == null ? Number.POSITIVE_INFINITY : Number(max);
-    const dt = resultTypeOf(x, ...(min == null ? [] : [min as number]), ...(max == null ? [] : [max as number]));
+    const dt = resultTypeOf(
+      x,
+      ...(min == null ? [] : [min as number]),
+      ...(max == null ? [] : [max as number]),
+    );
     t = cast(t, dt);
     return dispatch('clamp', [t], { params: [lo, hi] });
   }
@@ -58,7 +64,9 @@ export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | nul
 /** torch.where(cond, a, b) with scalar operands allowed. */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   if (cond.dtype !== 'bool') {
-    throw new TypeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${TORCH_NAME[cond.dtype]}`);
+    throw new TypeError(
+      `where expected condition to be a boolean tensor, but got a tensor with dtype ${TORCH_NAME[cond.dtype]}`,
+    );
   }
   const [x, y] = operands([a, b]);
   return dispatch('where', [cond, x, y], {});

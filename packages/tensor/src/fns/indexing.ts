@@ -8,7 +8,9 @@ import { reshape, unsqueeze } from './shape.js';
 
 function asIndex(op: string, index: Tensor): Tensor {
   if (index.dtype !== 'int32') {
-    throw new TypeError(`${op}(): Expected dtype int32 for index, got ${index.dtype} (shape ${fmtShape(index.shape)})`);
+    throw new TypeError(
+      `${op}(): Expected dtype int32 for index, got ${index.dtype} (shape ${fmtShape(index.shape)})`,
+    );
   }
   return index;
 }
@@ -18,7 +20,10 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
 }
 
 export function scatter(x: Tensor, dim: number, index: Tensor, src: TensorLike): Tensor {
-  const s = typeof src === 'object' ? cast(src as Tensor, x.dtype) : full(index.shape, Number(src), { dtype: x.dtype, device: x.device });
+  const s =
+    typeof src === 'object'
+      ? cast(src as Tensor, x.dtype)
+      : full(index.shape, Number(src), { dtype: x.dtype, device: x.device });
   return dispatch('scatter', [x, asIndex('scatter', index), s], { dim });
 }
 
@@ -59,7 +64,9 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, 
   const d = normDim(dim, x.ndim, 'index_add');
   const src = alpha === 1 ? source : source.mul(alpha);
   if (x.ndim === 0) return scatterAdd(x, 0, reshape(index, []), src);
-  return renameIndexError('index_add', () => scatterAdd(x, d, alongDim(reshape(index, [-1]), d, source.shape), src));
+  return renameIndexError('index_add', () =>
+    scatterAdd(x, d, alongDim(reshape(index, [-1]), d, source.shape), src),
+  );
 }
 
 export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
@@ -94,14 +101,17 @@ function broadcastTo(x: Tensor, mask: Tensor): number[] {
     const a = x.shape[i - (nd - x.ndim)] ?? 1;
     const b = mask.shape[i - (nd - mask.ndim)] ?? 1;
     if (a !== b && a !== 1 && b !== 1) {
-      throw new RangeError(`masked_select: shapes ${fmtShape(x.shape)} and ${fmtShape(mask.shape)} cannot be broadcast together`);
+      throw new RangeError(
+        `masked_select: shapes ${fmtShape(x.shape)} and ${fmtShape(mask.shape)} cannot be broadcast together`,
+      );
     }
     return Math.max(a, b);
   });
 }
 
 function maskedSelectWith(x: Tensor, mask: Tensor, bits: ArrayLike<number>): Tensor {
-  if (mask.dtype !== 'bool') throw new TypeError(`masked_select: expected BoolTensor for mask, got ${mask.dtype}`);
+  if (mask.dtype !== 'bool')
+    throw new TypeError(`masked_select: expected BoolTensor for mask, got ${mask.dtype}`);
   const shape = broadcastTo(x, mask);
   const picks: number[] = [];
   for (let i = 0; i < bits.length; i++) if (bits[i]) picks.push(i);
@@ -117,7 +127,9 @@ export function oneHot(x: Tensor, numClasses = -1): Tensor {
   if (n < 0) {
     if (x.numel() === 0) throw new RangeError('Can not infer total number of classes from empty tensor.');
     if (!x._storage.backend.canReadSync) {
-      throw new Error(`one_hot: pass numClasses for tensors on '${x.device}' (inferring it needs a synchronous read)`);
+      throw new Error(
+        `one_hot: pass numClasses for tensors on '${x.device}' (inferring it needs a synchronous read)`,
+      );
     }
     n = Number(x.amax().dataSync()[0]) + 1;
   }
@@ -125,7 +137,10 @@ export function oneHot(x: Tensor, numClasses = -1): Tensor {
     const v = x.dataSync();
     for (const c of v) {
       if (c < 0) throw new RangeError('one_hot: Class values must be non-negative.');
-      if (c >= n) throw new RangeError(`one_hot: Class values must be smaller than num_classes. (got ${c} with num_classes ${n})`);
+      if (c >= n)
+        throw new RangeError(
+          `one_hot: Class values must be smaller than num_classes. (got ${c} with num_classes ${n})`,
+        );
     }
   }
   const classes = arange(0, n, { device: x.device });
@@ -136,7 +151,8 @@ export function flip(x: Tensor, dims: readonly number[]): Tensor {
   let out = x;
   const norm = dims.map((d) => normDim(d, x.ndim, 'flip'));
   norm.forEach((d, i) => {
-    if (norm.indexOf(d) !== i) throw new RangeError(`flip: dim ${d} appears multiple times in the list of dims`);
+    if (norm.indexOf(d) !== i)
+      throw new RangeError(`flip: dim ${d} appears multiple times in the list of dims`);
   });
   for (const dim of dims) {
     const d = normDim(dim, x.ndim, 'flip');
@@ -147,14 +163,19 @@ export function flip(x: Tensor, dims: readonly number[]): Tensor {
   return out;
 }
 
-export function roll(x: Tensor, shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
+export function roll(
+  x: Tensor,
+  shifts: number | readonly number[],
+  dims?: number | readonly number[],
+): Tensor {
   if (dims === undefined || dims === null) {
     const flat = reshape(x, [-1]);
     return reshape(roll(flat, typeof shifts === 'number' ? shifts : shifts[0], 0), x.shape);
   }
   const sh = typeof shifts === 'number' ? [shifts] : shifts;
   const ds = typeof dims === 'number' ? [dims] : dims;
-  if (sh.length !== ds.length) throw new RangeError(`roll: shifts and dimensions must align. shifts: ${sh.length}, dims: ${ds.length}`);
+  if (sh.length !== ds.length)
+    throw new RangeError(`roll: shifts and dimensions must align. shifts: ${sh.length}, dims: ${ds.length}`);
   let out = x;
   sh.forEach((s, i) => {
     const d = normDim(ds[i], x.ndim, 'roll');
@@ -168,7 +189,8 @@ export function roll(x: Tensor, shifts: number | readonly number[], dims?: numbe
 }
 
 function triMask(x: Tensor, diagonal: number, upper: boolean): Tensor {
-  if (x.ndim < 2) throw new RangeError(`${upper ? 'triu' : 'tril'}: input tensor must have at least 2 dimensions`);
+  if (x.ndim < 2)
+    throw new RangeError(`${upper ? 'triu' : 'tril'}: input tensor must have at least 2 dimensions`);
   const r = x.shape[x.ndim - 2];
   const c = x.shape[x.ndim - 1];
   const rows = arange(0, r, { device: x.device }).reshape([r, 1]);

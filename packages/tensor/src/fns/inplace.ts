@@ -18,15 +18,21 @@ export function inplace(self: Tensor, name: string, compute: (s: Tensor) => Tens
   }
   const base = self._base;
   if (recording && base && base.requiresGrad && base.isLeaf) {
-    throw new Error(`${name}: a view of a leaf Variable that requires grad is being used in an in-place operation.`);
+    throw new Error(
+      `${name}: a view of a leaf Variable that requires grad is being used in an in-place operation.`,
+    );
   }
   const source = recording && self.requiresGrad ? self.clone() : self;
   const result = compute(source);
   if (!sameShape(result.shape, self.shape)) {
-    throw new RangeError(`${name}: output with shape ${fmtShape(self.shape)} doesn't match the broadcast shape ${fmtShape(result.shape)}`);
+    throw new RangeError(
+      `${name}: output with shape ${fmtShape(self.shape)} doesn't match the broadcast shape ${fmtShape(result.shape)}`,
+    );
   }
   if (category(result.dtype) > category(self.dtype)) {
-    throw new TypeError(`${name}: result type ${TORCH_NAME[result.dtype]} can't be cast to the desired output type ${TORCH_NAME[self.dtype]}`);
+    throw new TypeError(
+      `${name}: result type ${TORCH_NAME[result.dtype]} can't be cast to the desired output type ${TORCH_NAME[self.dtype]}`,
+    );
   }
   const rebase = recording && result.requiresGrad;
   // a view changed in place changes its base: record base_new = base with the view's region
@@ -53,7 +59,9 @@ export function inplace(self: Tensor, name: string, compute: (s: Tensor) => Tens
 /** The layout of `view` relative to its (contiguous) base. */
 function layoutIn(base: Tensor, view: Tensor): StridedLayout {
   if (!base.isContiguous()) {
-    throw new Error('in-place modification of a view of a non-contiguous tensor is not supported while recording gradients');
+    throw new Error(
+      'in-place modification of a view of a non-contiguous tensor is not supported while recording gradients',
+    );
   }
   return { shape: view.shape, strides: view.strides, offset: view.offset - base.offset };
 }

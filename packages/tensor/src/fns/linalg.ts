@@ -13,7 +13,9 @@ function sameDtype(op: string, a: Tensor, b: Tensor): [Tensor, Tensor] {
 /** torch.matmul with PyTorch's 1-D, 2-D and batched broadcasting rules. */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 0 || b.ndim === 0) {
-    throw new RangeError(`matmul: both arguments to matmul need to be at least 1D, but they are ${a.ndim}D and ${b.ndim}D`);
+    throw new RangeError(
+      `matmul: both arguments to matmul need to be at least 1D, but they are ${a.ndim}D and ${b.ndim}D`,
+    );
   }
   const [x, y] = sameDtype('matmul', a, b);
   const ka = x.shape[x.ndim - 1];
@@ -56,7 +58,9 @@ export function mm(a: Tensor, b: Tensor): Tensor {
 
 export function bmm(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 3 || b.ndim !== 3) {
-    throw new RangeError(`bmm: batch1 must be a 3D tensor and batch2 must be a 3D tensor (got ${fmtShape(a.shape)} and ${fmtShape(b.shape)})`);
+    throw new RangeError(
+      `bmm: batch1 must be a 3D tensor and batch2 must be a 3D tensor (got ${fmtShape(a.shape)} and ${fmtShape(b.shape)})`,
+    );
   }
   if (a.shape[0] !== b.shape[0] || a.shape[2] !== b.shape[1]) {
     throw new RangeError(
@@ -71,7 +75,9 @@ export function mv(a: Tensor, v: Tensor): Tensor {
     throw new RangeError(`mv: vector + matrix @ vector expected, got ${a.ndim}, ${a.ndim}, ${v.ndim}`);
   }
   if (a.shape[1] !== v.shape[0]) {
-    throw new RangeError(`mv: size mismatch, got input (${a.shape[0]}), mat (${a.shape[0]}x${a.shape[1]}), vec (${v.shape[0]})`);
+    throw new RangeError(
+      `mv: size mismatch, got input (${a.shape[0]}), mat (${a.shape[0]}x${a.shape[1]}), vec (${v.shape[0]})`,
+    );
   }
   return matmul(a, v);
 }
@@ -89,7 +95,8 @@ export function dot(a: Tensor, b: Tensor): Tensor {
 }
 
 export function outer(a: Tensor, b: Tensor): Tensor {
-  if (a.ndim !== 1 || b.ndim !== 1) throw new RangeError(`outer: expected 1-D tensors, got ${a.ndim}D and ${b.ndim}D`);
+  if (a.ndim !== 1 || b.ndim !== 1)
+    throw new RangeError(`outer: expected 1-D tensors, got ${a.ndim}D and ${b.ndim}D`);
   return unsqueeze(a, 1).mul(unsqueeze(b, 0));
 }
 

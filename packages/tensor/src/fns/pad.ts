@@ -11,7 +11,12 @@ export interface PadOptions {
 }
 
 /** Source index for each output position of one padded dim. */
-function padIndices(mode: Exclude<PadMode, 'constant'>, n: number, before: number, after: number): Int32Array {
+function padIndices(
+  mode: Exclude<PadMode, 'constant'>,
+  n: number,
+  before: number,
+  after: number,
+): Int32Array {
   const out = new Int32Array(n + before + after);
   for (let o = 0; o < out.length; o++) {
     const i = o - before;
@@ -58,7 +63,9 @@ export function pad(x: Tensor, padding: readonly number[], opts: PadOptions = {}
       );
     }
     if (n === 0 && (before > 0 || after > 0)) {
-      throw new RangeError(`pad: ${mode} padding of an empty dimension ${d} of input [${x.shape.join(', ')}]`);
+      throw new RangeError(
+        `pad: ${mode} padding of an empty dimension ${d} of input [${x.shape.join(', ')}]`,
+      );
     }
     if (before < 0 || after < 0) {
       // negative padding crops, then the rest pads

@@ -28,13 +28,24 @@ interface Window {
   outSize: number[];
 }
 
-function window(op: string, sd: number, spatial: readonly number[], k: Size, o: { stride?: Size | null; padding?: Size; dilation?: Size; ceilMode?: boolean }): Window {
+function window(
+  op: string,
+  sd: number,
+  spatial: readonly number[],
+  k: Size,
+  o: { stride?: Size | null; padding?: Size; dilation?: Size; ceilMode?: boolean },
+): Window {
   const kernel = expandSize(op, 'kernel_size', k, sd);
-  const stride = o.stride == null || (Array.isArray(o.stride) && o.stride.length === 0) ? kernel : expandSize(op, 'stride', o.stride, sd);
+  const stride =
+    o.stride == null || (Array.isArray(o.stride) && o.stride.length === 0)
+      ? kernel
+      : expandSize(op, 'stride', o.stride, sd);
   const padding = expandSize(op, 'padding', o.padding ?? 0, sd);
   const dilation = expandSize(op, 'dilation', o.dilation ?? 1, sd);
-  if (kernel.some((v) => v <= 0)) throw new RangeError(`${op}: kernel_size must be greater than zero, but got ${fmtShape(kernel)}`);
-  if (stride.some((v) => v <= 0)) throw new RangeError(`${op}: stride must be greater than zero, but got ${fmtShape(stride)}`);
+  if (kernel.some((v) => v <= 0))
+    throw new RangeError(`${op}: kernel_size must be greater than zero, but got ${fmtShape(kernel)}`);
+  if (stride.some((v) => v <= 0))
+    throw new RangeError(`${op}: stride must be greater than zero, but got ${fmtShape(stride)}`);
   padding.forEach((p, i) => {
     if (p < 0 || 2 * p > kernel[i]) {
       throw new RangeError(
@@ -42,9 +53,13 @@ function window(op: string, sd: number, spatial: readonly number[], k: Size, o: 
       );
     }
   });
-  const outSize = spatial.map((n, i) => pooledSize(n, kernel[i], stride[i], padding[i], dilation[i], !!o.ceilMode));
+  const outSize = spatial.map((n, i) =>
+    pooledSize(n, kernel[i], stride[i], padding[i], dilation[i], !!o.ceilMode),
+  );
   if (outSize.some((s) => s <= 0)) {
-    throw new RangeError(`${op}: Given input size: (${spatial.join('x')}). Calculated output size: (${outSize.join('x')}). Output size is too small`);
+    throw new RangeError(
+      `${op}: Given input size: (${spatial.join('x')}). Calculated output size: (${outSize.join('x')}). Output size is too small`,
+    );
   }
   return { kernel, stride, padding, dilation, outSize };
 }
@@ -57,16 +72,30 @@ const AVG = ['', 'avg_pool1d', 'avg_pool2d', 'avg_pool3d'];
  * gather. The gradient flows through gather to the chosen element, as PyTorch's does.
  * With returnIndices, indices are flat positions in each input plane (PyTorch's convention).
  */
-export function maxPoolNd(sd: number, input: Tensor, kernelSize: Size, opts: MaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
+export function maxPoolNd(
+  sd: number,
+  input: Tensor,
+  kernelSize: Size,
+  opts: MaxPoolOptions = {},
+): Tensor | [Tensor, Tensor] {
   const op = MAX[sd];
   const { batched } = spatialInput(op, input.shape, sd);
   const x = batched ? input : input.unsqueeze(0);
   const [n, c] = x.shape;
   const spatial = x.shape.slice(2);
-  if (numel(spatial) === 0) throw new RangeError(`${op}: Expected non-empty spatial dims, got input of size ${fmtShape(input.shape)}`);
+  if (numel(spatial) === 0)
+    throw new RangeError(
+      `${op}: Expected non-empty spatial dims, got input of size ${fmtShape(input.shape)}`,
+    );
   const w = window(op, sd, spatial, kernelSize, { ...opts, dilation: opts.dilation ?? 1 });
   const planes = x.reshape([n * c, 1, ...spatial]);
-  const attrs = { kernel: w.kernel, stride: w.stride, padding: w.padding, dilation: w.dilation, outSize: w.outSize };
+  const attrs = {
+    kernel: w.kernel,
+    stride: w.stride,
+    padding: w.padding,
+    dilation: w.dilation,
+    outSize: w.outSize,
+  };
   const cols = dispatch('im2col', [planes], { ...attrs, padValue: Number.NEGATIVE_INFINITY });
   const arg = dispatch('argmax', [cols], { dims: [1], keepdim: true });
   const values = cols.gather(1, arg).reshape([n, c, ...w.outSize]);
@@ -74,7 +103,10 @@ export function maxPoolNd(sd: number, input: Tensor, kernelSize: Size, opts: Max
   if (!opts.returnIndices) return out;
   const positions = arange(0, numel(spatial), { device: x.device }).reshape([1, 1, ...spatial]);
   const posCols = dispatch('im2col', [positions], { ...attrs, padValue: -1 });
-  const idx = posCols.expand([n * c, posCols.shape[1], posCols.shape[2]]).gather(1, arg).reshape([n, c, ...w.outSize]);
+  const idx = posCols
+    .expand([n * c, posCols.shape[1], posCols.shape[2]])
+    .gather(1, arg)
+    .reshape([n, c, ...w.outSize]);
   return [out, batched ? idx : idx.squeeze(0)];
 }
 

@@ -12,7 +12,8 @@ export function reduceDims(op: string, x: Tensor, dim: Dims): number[] {
   if (list.length === 0) return x.shape.map((_, i) => i);
   const norm = list.map((d) => normDim(d, x.ndim, op));
   norm.forEach((d, i) => {
-    if (norm.indexOf(d) !== i) throw new RangeError(`${op}: dim ${d} appears multiple times in the list of dims`);
+    if (norm.indexOf(d) !== i)
+      throw new RangeError(`${op}: dim ${d} appears multiple times in the list of dims`);
   });
   const out = [...norm].sort((a, b) => a - b);
   if (x.ndim === 0) return [];
@@ -76,7 +77,8 @@ export interface VarOptions {
 }
 
 export function variance(x: Tensor, dim?: Dims | VarOptions, opts: VarOptions = {}): Tensor {
-  if (dim !== null && typeof dim === 'object' && !Array.isArray(dim)) return variance(x, null, dim as VarOptions);
+  if (dim !== null && typeof dim === 'object' && !Array.isArray(dim))
+    return variance(x, null, dim as VarOptions);
   if (!isFloating(x.dtype)) {
     throw new TypeError(`std and var only support floating point and complex dtypes (got ${x.dtype})`);
   }
@@ -114,7 +116,9 @@ export function logsumexp(x: Tensor, dim: Dims, keepdim = false): Tensor {
 export function maxMin(which: 'max' | 'min', x: Tensor, dim: number, keepdim = false): [Tensor, Tensor] {
   const d = normDim(dim, x.ndim, which);
   if (x.ndim > 0 && x.shape[d] === 0) {
-    throw new RangeError(`${which}(): Expected reduction dim ${dim} to have non-zero size (input shape ${fmtShape(x.shape)})`);
+    throw new RangeError(
+      `${which}(): Expected reduction dim ${dim} to have non-zero size (input shape ${fmtShape(x.shape)})`,
+    );
   }
   const dims = x.ndim === 0 ? [] : [d];
   const idx = dispatch(which === 'max' ? 'argmax' : 'argmin', [x], { dims, keepdim: true });

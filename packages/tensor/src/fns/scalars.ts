@@ -10,7 +10,8 @@ export type Scalar = number | boolean;
  */
 export type TensorLike = Tensor | GT | Scalar;
 
-const participant = (x: TensorLike) => (typeof x === 'number' || typeof x === 'boolean' ? x : { dtype: x.dtype, ndim: x.ndim });
+const participant = (x: TensorLike) =>
+  typeof x === 'number' || typeof x === 'boolean' ? x : { dtype: x.dtype, ndim: x.ndim };
 
 /** torch.result_type over tensors and Python scalars. */
 export function resultTypeOf(...xs: TensorLike[]): DType {
@@ -30,7 +31,9 @@ export function operands(xs: readonly TensorLike[]): Tensor[] {
   const like = xs.find((x) => typeof x === 'object') as Tensor | undefined;
   if (!like) throw new TypeError('expected at least one tensor operand');
   const dt = resultTypeOf(...xs);
-  return xs.map((x) => (typeof x === 'object' ? cast(x as Tensor, dt) : fromScalar(Number(x), dt, like.device)));
+  return xs.map((x) =>
+    typeof x === 'object' ? cast(x as Tensor, dt) : fromScalar(Number(x), dt, like.device),
+  );
 }
 
 export function floatOf(t: Tensor): Tensor {

@@ -10,10 +10,12 @@ export function inferShape(op: string, shape: readonly number[], n: number): num
   if (neg >= 0) {
     if (out.indexOf(-1, neg + 1) >= 0) throw new RangeError(`${op}: only one dimension can be inferred`);
     const rest = out.reduce((a, d, i) => (i === neg ? a : a * d), 1);
-    if (rest === 0 || n % rest !== 0) throw new RangeError(`${op}: shape ${fmtShape(shape)} is invalid for input of size ${n}`);
+    if (rest === 0 || n % rest !== 0)
+      throw new RangeError(`${op}: shape ${fmtShape(shape)} is invalid for input of size ${n}`);
     out[neg] = n / rest;
   }
-  if (numel(out) !== n) throw new RangeError(`${op}: shape ${fmtShape(shape)} is invalid for input of size ${n}`);
+  if (numel(out) !== n)
+    throw new RangeError(`${op}: shape ${fmtShape(shape)} is invalid for input of size ${n}`);
   return out;
 }
 
@@ -84,15 +86,24 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   const d = normDim(dim, x.ndim, 'select');
   const n = x.shape[d];
   if (index < -n || index >= n) {
-    throw new RangeError(`select(): index ${index} out of range for tensor of size ${fmtShape(x.shape)} at dimension ${d}`);
+    throw new RangeError(
+      `select(): index ${index} out of range for tensor of size ${fmtShape(x.shape)} at dimension ${d}`,
+    );
   }
   const i = index < 0 ? index + n : index;
   const s = narrow(x, d, i, 1);
-  return reshape(s, x.shape.filter((_, k) => k !== d));
+  return reshape(
+    s,
+    x.shape.filter((_, k) => k !== d),
+  );
 }
 
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
-  if (dim === undefined) return reshape(x, x.shape.filter((s) => s !== 1));
+  if (dim === undefined)
+    return reshape(
+      x,
+      x.shape.filter((s) => s !== 1),
+    );
   const dims = (typeof dim === 'number' ? [dim] : dim).map((d) => normDim(d, x.ndim, 'squeeze'));
   return reshape(
     x,
@@ -119,7 +130,10 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
   const d = normDim(dim, x.ndim, 'unflatten');
   const prod = sizes.reduce((a, b) => (b === -1 ? a : a * b), 1);
-  if ((!sizes.includes(-1) && prod !== x.shape[d]) || (sizes.includes(-1) && (prod === 0 || x.shape[d] % prod !== 0))) {
+  if (
+    (!sizes.includes(-1) && prod !== x.shape[d]) ||
+    (sizes.includes(-1) && (prod === 0 || x.shape[d] % prod !== 0))
+  ) {
     throw new RangeError(
       `unflatten: Provided sizes [${sizes.join(', ')}] don't multiply up to the size of dim ${dim} (${x.shape[d]}) in the input tensor`,
     );

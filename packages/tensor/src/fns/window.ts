@@ -6,7 +6,8 @@ export type Size = number | readonly number[];
 export function expandSize(op: string, name: string, v: Size, n: number): number[] {
   if (typeof v === 'number') return new Array(n).fill(v);
   if (v.length === 1 && n > 1) return new Array(n).fill(v[0]);
-  if (v.length !== n) throw new RangeError(`${op}: ${name} must be a number or a list of ${n} numbers, got [${v.join(', ')}]`);
+  if (v.length !== n)
+    throw new RangeError(`${op}: ${name} must be a number or a list of ${n} numbers, got [${v.join(', ')}]`);
   return [...v];
 }
 
