@@ -8,7 +8,6 @@ import {
   type TypedArray,
 } from '@kindling/ops';
 import { getBackend } from './registry.js';
-import { keep } from './scope.js';
 import { Storage } from './storage.js';
 import { Tensor } from './tensor.js';
 
@@ -48,7 +47,9 @@ const scalarCache = new Map<string, Tensor>();
 
 /**
  * A 0-dim tensor for a Python-style scalar operand. Cached per device, dtype and value: these are
- * internal, never written in place, and caching spares GPU uploads in tight loops.
+ * internal, never written in place, and caching spares GPU uploads in tight loops. One created
+ * inside a memory scope is disposed with it and made again on next use, so per-step constants
+ * (an optimizer's bias corrections) never accumulate.
  */
 export function fromScalar(value: number, dtype: DType, device: Device): Tensor {
   const key = `${device}|${dtype}|${Object.is(value, -0) ? '-0' : value}`;
@@ -58,7 +59,6 @@ export function fromScalar(value: number, dtype: DType, device: Device): Tensor 
   if (dtype !== 'float16') arr[0] = dtype === 'bool' ? (value ? 1 : 0) : value;
   const t = fromTypedArray(arr, [], dtype, device);
   t._keepAlive();
-  keep(t);
   if (scalarCache.size > 512) scalarCache.clear();
   scalarCache.set(key, t);
   return t;
