@@ -8,7 +8,7 @@ export default defineConfig({
   resolve: { conditions: ['@kindling/source'] },
   ssr: { resolve: { conditions: ['@kindling/source'] } },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'tools/*/test/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     ...(jsonReport ? { reporters: ['default', 'json'], outputFile: { json: jsonReport } } : {}),

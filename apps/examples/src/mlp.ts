@@ -27,7 +27,10 @@ function spirals(perClass: number, classes: number): { x: Tensor; y: Tensor } {
       ys[j] = k;
     }
   }
-  return { x: tensor(xs, { shape: [perClass * classes, 2] }), y: tensor(ys, { shape: [perClass * classes] }) };
+  return {
+    x: tensor(xs, { shape: [perClass * classes, 2] }),
+    y: tensor(ys, { shape: [perClass * classes] }),
+  };
 }
 
 /** Cross-entropy over class indices, from log-softmax and a gather. */
@@ -46,18 +49,26 @@ function main() {
   const { x: xTest, y: yTest } = spirals(100, 3);
 
   // parameters with PyTorch's Linear initialisation scale
-  const w1 = randn([2, hidden]).mul(Math.sqrt(2 / 2)).requiresGrad_();
+  const w1 = randn([2, hidden])
+    .mul(Math.sqrt(2 / 2))
+    .requiresGrad_();
   const b1 = randn([hidden]).mul(0).requiresGrad_();
-  const w2 = randn([hidden, hidden]).mul(Math.sqrt(2 / hidden)).requiresGrad_();
+  const w2 = randn([hidden, hidden])
+    .mul(Math.sqrt(2 / hidden))
+    .requiresGrad_();
   const b2 = randn([hidden]).mul(0).requiresGrad_();
-  const w3 = randn([hidden, 3]).mul(Math.sqrt(1 / hidden)).requiresGrad_();
+  const w3 = randn([hidden, 3])
+    .mul(Math.sqrt(1 / hidden))
+    .requiresGrad_();
   const b3 = randn([3]).mul(0).requiresGrad_();
   const params = [w1, b1, w2, b2, w3, b3];
   const forward = (inp: Tensor) => inp.matmul(w1).add(b1).relu().matmul(w2).add(b2).relu().matmul(w3).add(b3);
   const accuracy = (inp: Tensor, target: Tensor) =>
     Number(forward(inp).argmax(1).eq(target).float().mean().dataSync()[0]);
 
-  console.log(`Kindling MLP on generated spirals: 2 -> ${hidden} -> ${hidden} -> 3, SGD lr ${lr}, ${steps} steps`);
+  console.log(
+    `Kindling MLP on generated spirals: 2 -> ${hidden} -> ${hidden} -> 3, SGD lr ${lr}, ${steps} steps`,
+  );
   const t0 = performance.now();
   let first = Number.NaN;
   let last = Number.NaN;
@@ -73,11 +84,15 @@ function main() {
     if (step === 1 || step % 50 === 0 || step === steps) {
       const acc = noGrad(() => accuracy(x, y));
       const rate = (step / (performance.now() - t0)) * 1000;
-      console.log(`step ${String(step).padStart(4)}  loss ${last.toFixed(4)}  train acc ${(acc * 100).toFixed(1)}%  ${rate.toFixed(0)} steps/s`);
+      console.log(
+        `step ${String(step).padStart(4)}  loss ${last.toFixed(4)}  train acc ${(acc * 100).toFixed(1)}%  ${rate.toFixed(0)} steps/s`,
+      );
     }
   }
   const testAcc = noGrad(() => accuracy(xTest, yTest));
-  console.log(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s: loss ${first.toFixed(4)} -> ${last.toFixed(4)}, test accuracy ${(testAcc * 100).toFixed(1)}%`);
+  console.log(
+    `done in ${((performance.now() - t0) / 1000).toFixed(1)} s: loss ${first.toFixed(4)} -> ${last.toFixed(4)}, test accuracy ${(testAcc * 100).toFixed(1)}%`,
+  );
   if (!(last < first)) process.exitCode = 1;
 }
 
