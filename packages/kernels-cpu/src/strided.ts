@@ -1,45 +1,11 @@
 import type { View } from '@kindling/ops';
 
-/**
- * An iteration space shared by several operands: `strides[k]` are operand k's element strides
- * over `shape`. Kernels run the last dim as their tight inner loop.
- */
-export interface Layout {
-  readonly shape: number[];
-  readonly strides: number[][];
-}
+import type { IterationSpace } from '@kindling/ops';
+
+export type Layout = IterationSpace;
+export { coalesce } from '@kindling/ops';
 
 export { contiguousStrides as contiguous, numel as numelOf } from '@kindling/ops';
-
-/**
- * Drops size-1 dims and merges neighbours that every operand walks as one (outer stride ==
- * inner stride * inner size), so contiguous and scalar-broadcast operands become one long row
- * and the per-row overhead disappears. Always returns at least one dim.
- */
-export function coalesce(shape: readonly number[], strides: readonly (readonly number[])[]): Layout {
-  const ops = strides.length;
-  const outShape: number[] = [];
-  const outStrides: number[][] = strides.map(() => []);
-  for (let d = 0; d < shape.length; d++) {
-    const size = shape[d];
-    if (size === 1) continue;
-    const last = outShape.length - 1;
-    let merge = last >= 0;
-    for (let k = 0; merge && k < ops; k++) merge = outStrides[k][last] === strides[k][d] * size;
-    if (merge) {
-      outShape[last] *= size;
-      for (let k = 0; k < ops; k++) outStrides[k][last] = strides[k][d];
-    } else {
-      outShape.push(size);
-      for (let k = 0; k < ops; k++) outStrides[k].push(strides[k][d]);
-    }
-  }
-  if (outShape.length === 0) {
-    outShape.push(1);
-    for (let k = 0; k < ops; k++) outStrides[k].push(1);
-  }
-  return { shape: outShape, strides: outStrides };
-}
 
 /**
  * Calls `row(off)` once per innermost row of `layout`, with `off[k]` the element offset of

@@ -1,14 +1,9 @@
 import type { View } from '@kindling/ops';
 
-/**
- * An iteration space shared by several operands: `strides[k]` are operand k's element strides
- * over `shape` (the same idea as the CPU backend's layouts, computed on the host before a
- * dispatch so the shader walks as few dims as possible).
- */
-export interface Layout {
-  readonly shape: number[];
-  readonly strides: number[][];
-}
+import type { IterationSpace } from '@kindling/ops';
+
+export type Layout = IterationSpace;
+export { coalesce } from '@kindling/ops';
 
 export function numelOf(shape: readonly number[]): number {
   let n = 1;
@@ -33,36 +28,6 @@ export function isContiguous(shape: readonly number[], strides: readonly number[
     acc *= shape[i];
   }
   return true;
-}
-
-/**
- * Drops size-1 dims and merges neighbours every operand walks as one (outer stride == inner
- * stride * inner size). Row-major order of the iteration is preserved, so a linear index over
- * the result is the linear index over `shape`. Always returns at least one dim.
- */
-export function coalesce(shape: readonly number[], strides: readonly (readonly number[])[]): Layout {
-  const ops = strides.length;
-  const outShape: number[] = [];
-  const outStrides: number[][] = strides.map(() => []);
-  for (let d = 0; d < shape.length; d++) {
-    const size = shape[d];
-    if (size === 1) continue;
-    const last = outShape.length - 1;
-    let merge = last >= 0;
-    for (let k = 0; merge && k < ops; k++) merge = outStrides[k][last] === strides[k][d] * size;
-    if (merge) {
-      outShape[last] *= size;
-      for (let k = 0; k < ops; k++) outStrides[k][last] = strides[k][d];
-    } else {
-      outShape.push(size);
-      for (let k = 0; k < ops; k++) outStrides[k].push(strides[k][d]);
-    }
-  }
-  if (outShape.length === 0) {
-    outShape.push(1);
-    for (let k = 0; k < ops; k++) outStrides[k].push(0);
-  }
-  return { shape: outShape, strides: outStrides };
 }
 
 /** A 0-dim view seen as shape [1], for kernels that index a dim. */

@@ -1,4 +1,5 @@
 export * from './backend.js';
+export { coalesce, type IterationSpace } from './coalesce.js';
 export * from './dtype.js';
 export type { Col2imAttrs, GT, Im2colAttrs, StridedLayout } from './gt.js';
 export * from './kernels.js';

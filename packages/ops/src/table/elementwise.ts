@@ -2,7 +2,7 @@ import { type DType, isFloating, promoteTypes } from '../dtype.js';
 import type { GT } from '../gt.js';
 import { erf, erfc, erfinv, pyMod, roundHalfEven } from '../scalar-math.js';
 import { broadcastShapes } from '../shape.js';
-import { type GradCtx, type OpRow } from './row.js';
+import type { GradCtx, OpRow } from './row.js';
 
 /**
  * Elementwise rows. `scalar` is the op's meaning on one value (the CPU kernels compile it into a
