@@ -21,6 +21,7 @@ import {
   NUM_CLASSES,
   renderDigits,
 } from './shared/digit-strings.js';
+import { outDir } from './shared/paths.js';
 import { Progress } from './shared/progress.js';
 import { Rng } from './shared/rng.js';
 import { RunLog } from './shared/run-log.js';
@@ -93,7 +94,6 @@ export async function trainCtcDigits(opts: CtcOptions = {}): Promise<CtcResult> 
     evalEvery = 25,
     maxDigits = 6,
     seed = 0,
-    out = 'out',
   } = opts;
   const log = opts.log ?? ((line: string) => console.log(line));
   const device = await useDevice(opts.device ?? 'cpu');
@@ -168,7 +168,7 @@ export async function trainCtcDigits(opts: CtcOptions = {}): Promise<CtcResult> 
     examples,
   };
   runLog.results = { ...result };
-  const files = runLog.write(out, [
+  const files = runLog.write(outDir(opts.out), [
     { title: 'CTC loss per character', xLabel: 'step', series: ['train loss'], logY: true },
     {
       title: 'validation error rates',

@@ -17,6 +17,7 @@ import { type Device, manualSeed, noGrad } from '@kindling/tensor';
 import { FashionCNN } from './models/fashion-cnn.js';
 import { useDevice } from './shared/device.js';
 import { FASHION_CLASSES, fashionBatch, type ImageSet, loadFashionMnist } from './shared/fashion-data.js';
+import { outDir } from './shared/paths.js';
 import { Progress } from './shared/progress.js';
 import { Rng } from './shared/rng.js';
 import { RunLog } from './shared/run-log.js';
@@ -35,7 +36,7 @@ export interface FashionOptions {
   testLimit?: number;
   device?: string;
   seed?: number;
-  /** Output directory for the JSON log, SVG curves and checkpoint. */
+  /** Output directory for the JSON log, SVG curves and checkpoint (default apps/examples/out). */
   out?: string;
   /** Where progress and results go (default console.log). */
   log?: (line: string) => void;
@@ -93,7 +94,8 @@ export async function evaluate(
 }
 
 export async function trainFashionMnist(opts: FashionOptions = {}): Promise<FashionResult> {
-  const { data = 'auto', batchSize = 64, lr = 0.005, limit = 0, testLimit = 0, seed = 0, out = 'out' } = opts;
+  const { data = 'auto', batchSize = 64, lr = 0.005, limit = 0, testLimit = 0, seed = 0 } = opts;
+  const out = outDir(opts.out);
   const log = opts.log ?? ((line: string) => console.log(line));
   const device = await useDevice(opts.device ?? 'cpu');
   manualSeed(seed);

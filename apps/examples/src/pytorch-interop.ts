@@ -17,7 +17,7 @@ import { CharLSTM, type LstmState } from './models/char-lstm.js';
 import { FashionCNN } from './models/fashion-cnn.js';
 import { useDevice } from './shared/device.js';
 import { fashionBatch, loadFashionMnist } from './shared/fashion-data.js';
-import { examplesRoot } from './shared/paths.js';
+import { examplesRoot, outDir } from './shared/paths.js';
 import { RunLog } from './shared/run-log.js';
 import { runStep, secondsSince } from './shared/step.js';
 import { CharVocab, loadText } from './shared/text.js';
@@ -75,7 +75,7 @@ function plain(v: unknown): unknown {
 }
 
 export async function runInterop(opts: InteropOptions = {}): Promise<InteropResult> {
-  const { out = 'out' } = opts;
+  const out = outDir(opts.out);
   const dir = opts.fixtures ?? join(examplesRoot(), 'fixtures', 'interop');
   const log = opts.log ?? ((line: string) => console.log(line));
   const device: Device = await useDevice(opts.device ?? 'cpu');
@@ -200,7 +200,12 @@ export async function runInterop(opts: InteropOptions = {}): Promise<InteropResu
   };
   runLog.results = { ...result };
   const files = runLog.write(out, [
-    { title: 'loss resuming PyTorch training', xLabel: 'step', series: ['PyTorch', 'Kindling'] },
+    {
+      title: 'loss resuming PyTorch training',
+      xLabel: 'step',
+      series: ['PyTorch', 'Kindling'],
+      dashed: ['Kindling'],
+    },
   ]);
   log(`done in ${result.seconds.toFixed(1)} s; log ${files.json}, curves ${files.svg}`);
   return result;

@@ -18,6 +18,7 @@ describe('example helpers', () => {
     ]);
     expect(a).toEqual({ epochs: 3, batchSize: 8, device: 'webgpu', flag: true });
     expect(() => parseCli({ epochs: 3 }, '', ['--epochs', 'x'])).toThrow(/expects a number/);
+    expect(parseCli({ epochs: 3 }, '', ['--', '--epochs', '2']).epochs).toBe(2); // pnpm train -- --epochs 2
     expect(() => parseCli({ epochs: 3 }, '', ['--epoch', '1'])).toThrow();
   });
 

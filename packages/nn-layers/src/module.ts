@@ -431,7 +431,9 @@ export class Module {
 
   // ---- repr -------------------------------------------------------------------------------
   _getName(): string {
-    return this.constructor.name;
+    // bundlers rename self-referencing classes (`Sequential` -> `_Sequential`); PyTorch's layer
+    // names never start with an underscore, so the printed name drops it
+    return this.constructor.name.replace(/^_+/, '');
   }
 
   /** The text inside the parentheses of this module's repr (e.g. `in_features=4, out_features=2, bias=True`). */

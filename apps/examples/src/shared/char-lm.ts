@@ -3,6 +3,7 @@ import type { Module } from '@kindling/nn-layers';
 import { CrossEntropyLoss } from '@kindling/nn-losses';
 import { Adam, type LRScheduler, type Optimizer } from '@kindling/optim';
 import { type Device, noGrad, type Tensor, tensor } from '@kindling/tensor';
+import { outDir } from './paths.js';
 import { Progress } from './progress.js';
 import { Rng } from './rng.js';
 import { RunLog } from './run-log.js';
@@ -108,7 +109,6 @@ export async function trainCharLm(s: CharLmSetup, o: CharLmOptions): Promise<Cha
     sampleLength = 300,
     temperature = 0.7,
     seed = 0,
-    out = 'out',
   } = o;
   const prompt = o.prompt ?? 'It is a truth universally acknowledged';
   const log = o.log ?? ((line: string) => console.log(line));
@@ -177,7 +177,7 @@ export async function trainCharLm(s: CharLmSetup, o: CharLmOptions): Promise<Cha
     sample,
   };
   runLog.results = { ...result };
-  const files = runLog.write(out, [
+  const files = runLog.write(outDir(o.out), [
     { title: 'loss (nats/char)', xLabel: 'step', series: ['train loss', 'validation loss'], logY: true },
   ]);
   log(

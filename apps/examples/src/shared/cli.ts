@@ -6,7 +6,7 @@ type Widen<T> = T extends number ? number : T extends boolean ? boolean : string
 export type Parsed<D extends Record<string, Flag>> = { [K in keyof D & string as Camel<K>]: Widen<D[K]> };
 
 /** Flags every example takes. */
-export const commonFlags = { device: 'cpu', seed: 0, out: 'out', help: false };
+export const commonFlags = { device: 'cpu', seed: 0, out: '', help: false };
 
 const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -22,7 +22,9 @@ export function parseCli<D extends Record<string, Flag>>(
   const options: Record<string, { type: 'string' | 'boolean' }> = {};
   for (const [k, v] of Object.entries(defaults))
     options[k] = { type: typeof v === 'boolean' ? 'boolean' : 'string' };
-  const { values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+  // `pnpm train -- --epochs 5` hands the script a literal '--' first
+  const args = argv[0] === '--' ? argv.slice(1) : argv;
+  const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
   if (values.help) {
     console.log(usage);
     for (const [k, v] of Object.entries(defaults))

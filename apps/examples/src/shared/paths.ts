@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 let root: string | undefined;
@@ -21,4 +21,9 @@ export function examplesRoot(): string {
 /** A file under apps/examples/data. */
 export function dataPath(...parts: string[]): string {
   return join(examplesRoot(), 'data', ...parts);
+}
+
+/** Where logs, curves and checkpoints go: `out` when given, else apps/examples/out (gitignored). */
+export function outDir(out?: string): string {
+  return out ? resolve(out) : join(examplesRoot(), 'out');
 }

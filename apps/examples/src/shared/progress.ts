@@ -53,7 +53,7 @@ export class Progress {
     const quarter = Math.floor((4 * this.done) / this.opts.total);
     if (this.tty) {
       if (now - this.lastDraw > 100 || this.done === this.opts.total) {
-        process.stdout.write(`\r${this.line(true)}\x1b[K`);
+        process.stdout.write(`\r${this.fit(this.line(true))}\x1b[K`);
         this.lastDraw = now;
       }
     } else if (this.done < this.opts.total && (now - this.lastDraw > 10_000 || quarter > this.lastQuarter)) {
@@ -66,8 +66,14 @@ export class Progress {
   /** Ends the bar (a newline on a terminal). */
   finish(metrics?: Metrics): void {
     if (metrics) this.metrics = { ...this.metrics, ...metrics };
-    if (this.tty) process.stdout.write(`\r${this.line(true)}\x1b[K\n`);
+    if (this.tty) process.stdout.write(`\r${this.fit(this.line(true))}\x1b[K\n`);
     else this.log(this.line(false));
+  }
+
+  /** Cut to the terminal's width: a wrapped line cannot be redrawn in place. */
+  private fit(line: string): string {
+    const cols = process.stdout.columns || 120;
+    return line.length < cols ? line : line.slice(0, cols - 1);
   }
 
   private line(bar: boolean): string {
@@ -80,7 +86,7 @@ export class Progress {
     const filled = Math.round(frac * width);
     const head = bar ? `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}]` : '';
     const ms = Object.entries(this.metrics).map(([k, v]) => `${k} ${fmtMetric(v)}`);
-    const pct = `${(frac * 100).toFixed(0).padStart(3)}%`;
+    const pct = `${String(Math.floor(frac * 100)).padStart(3)}%`;
     const speed = `${rate >= 10 ? rate.toFixed(0) : rate.toFixed(2)} ${unit}/s`;
     const time = this.done === total ? `${fmtTime(t)} elapsed` : `ETA ${fmtTime(eta)}`;
     return [label, head, pct, `${this.done}/${total}`, ...ms, speed, time].filter(Boolean).join('  ');

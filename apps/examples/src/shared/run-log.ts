@@ -8,6 +8,7 @@ export interface ChartLayout {
   xLabel: string;
   series: string[];
   logY?: boolean;
+  dashed?: string[];
 }
 
 /**
@@ -51,6 +52,7 @@ export class RunLog {
       title: l.title,
       xLabel: l.xLabel,
       logY: l.logY,
+      dashed: l.dashed,
       series: Object.fromEntries(l.series.filter((s) => this.series[s]).map((s) => [s, this.series[s]])),
     }));
     writeFileSync(svg, renderCharts(charts));

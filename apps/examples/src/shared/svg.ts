@@ -5,6 +5,8 @@ export interface Chart {
   series: Record<string, Array<[number, number]>>;
   /** Log scale for y (losses). */
   logY?: boolean;
+  /** Series drawn dashed (to show one curve lying on another). */
+  dashed?: string[];
 }
 
 const W = 440;
@@ -76,7 +78,9 @@ function panel(chart: Chart, ox: number): string {
     const c = COLORS[i % COLORS.length];
     const ok = points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && (!chart.logY || y > 0));
     const d = ok.map(([x, y]) => `${px(x).toFixed(1)},${py(fy(y)).toFixed(1)}`).join(' ');
-    if (ok.length > 1) parts.push(`<polyline fill="none" stroke="${c}" stroke-width="1.5" points="${d}"/>`);
+    const dash = chart.dashed?.includes(name) ? ' stroke-dasharray="6 4"' : '';
+    if (ok.length > 1)
+      parts.push(`<polyline fill="none" stroke="${c}" stroke-width="1.5"${dash} points="${d}"/>`);
     else if (ok.length === 1)
       parts.push(`<circle cx="${px(ok[0][0])}" cy="${py(fy(ok[0][1]))}" r="3" fill="${c}"/>`);
     parts.push(
