@@ -5,8 +5,8 @@
  *
  *   node apps/examples/dist/fashion-mnist.js [--epochs N] [--batch-size 64] [--limit N] [--data auto|embedded|DIR] [--device cpu|webgpu]
  *
- * `--epochs 0` (the default) picks about 32,000 training images' worth: 4 epochs of the embedded
- * 8,000-image subset, 1 of the full 60,000 (a few minutes on one core either way).
+ * `--epochs 0` (the default) picks 5 epochs of the full 60,000-image set (≥ 90% test accuracy) and
+ * about 32,000 images' worth of anything smaller (4 epochs of the embedded 8,000-image subset).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -26,7 +26,7 @@ import { runStep, secondsSince, stepData } from './shared/step.js';
 export interface FashionOptions {
   /** 'auto' | 'embedded' | a directory with the IDX files (see loadFashionMnist). */
   data?: string;
-  /** 0 (default): about 32,000 images' worth, clamp(round(32000 / training images), 1, 10). */
+  /** 0 (default): 5 over 20,000 training images (the full set), else clamp(round(32000 / n), 1, 10). */
   epochs?: number;
   batchSize?: number;
   /** Peak learning rate of the one-cycle schedule. */
@@ -101,7 +101,7 @@ export async function trainFashionMnist(opts: FashionOptions = {}): Promise<Fash
   manualSeed(seed);
   const rng = new Rng(seed + 1);
   const { train, test, source } = loadFashionMnist(data, limit, testLimit);
-  const epochs = opts.epochs || Math.min(10, Math.max(1, Math.round(32_000 / train.n)));
+  const epochs = opts.epochs || defaultEpochs(train.n);
   const model = new FashionCNN();
   if (device !== 'cpu') model.to(device);
   const nParams = [...model.parameters()].reduce((n, p) => n + p.numel(), 0);
@@ -232,4 +232,13 @@ function perClass(logits: Float32Array, set: ImageSet): Record<string, number> {
   return Object.fromEntries(
     FASHION_CLASSES.map((name, k) => [name, count[k] ? hit[k] / count[k] : Number.NaN]),
   );
+}
+
+/**
+ * The full set needs 5 epochs of this one-cycle schedule for ≥ 90% (90.2% after 4 in PyTorch, 90.7%
+ * after 5); smaller sets get about 32,000 images' worth so the embedded run stays near two minutes.
+ */
+function defaultEpochs(trainImages: number): number {
+  if (trainImages > 20_000) return 5;
+  return Math.min(10, Math.max(1, Math.round(32_000 / trainImages)));
 }
