@@ -122,4 +122,17 @@ describe('ParameterList / ParameterDict', () => {
     expect(pd.pop('alpha').shape).toEqual([3]);
     expect(pd.length).toBe(1);
   });
+
+  it('ParameterDict takes a plain object in sorted key order and a Map in its own (PyTorch 1.13)', () => {
+    const sorted = new ParameterDict({ w: zeros(1), b: zeros(2), scale: zeros(3) });
+    expect([...sorted.stateDict().keys()]).toEqual(['b', 'scale', 'w']);
+    const ordered = new ParameterDict(
+      new Map([
+        ['w', zeros(1)],
+        ['b', zeros(2)],
+      ]),
+    );
+    expect(ordered.keys()).toEqual(['w', 'b']);
+    expect(new ParameterDict(ordered).keys()).toEqual(['w', 'b']);
+  });
 });

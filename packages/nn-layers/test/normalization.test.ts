@@ -157,6 +157,14 @@ describe('LayerNorm, GroupNorm, RMSNorm, LocalResponseNorm', () => {
     expect(() => new nn.GroupNorm(3, 4)).toThrow('num_channels must be divisible by num_groups');
   });
 
+  it('GroupNorm accepts an empty batch', () => {
+    const x = randn([0, 4, 3], { requiresGrad: true });
+    const y = new nn.GroupNorm(2, 4).call(x);
+    expect(y.shape).toEqual([0, 4, 3]);
+    y.sum().backward();
+    expect(x.grad?.shape).toEqual([0, 4, 3]);
+  });
+
   it('RMSNorm uses the dtype epsilon by default', () => {
     const m = new nn.RMSNorm(2);
     const y = m.call(tensor([[3, 4]], { dtype: 'float32' }));

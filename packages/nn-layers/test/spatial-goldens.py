@@ -312,6 +312,12 @@ padmod("ZeroPad3d/neg", lambda t: F.pad(t, (1, -1, 0, 2, -1, 1)), "ZeroPad3d", [
 padmod("ReflectionPad2d/unbatched", lambda t: F.pad(t.unsqueeze(0), (3, 0, 1, 2), mode="reflect").squeeze(0), "ReflectionPad2d", [[3, 0, 1, 2]], (2, 4, 4))
 padmod("ReplicationPad3d/asym", lambda t: F.pad(t, (0, 1, 2, 0, 1, 1), mode="replicate"), "ReplicationPad3d", [[0, 1, 2, 0, 1, 1]], (2, 2, 2, 3))
 
+# ---- cosine similarity below eps (PyTorch 1.13 clamps each squared norm, gradient passing) -------
+a, b = rnd(3, 4) * 0.1, rnd(3, 4)
+fn("cosineSimilarity/eps_above_norms", lambda u, v: F.cosine_similarity(u, v, eps=0.5), [a, b], {"eps": 0.5}, "cosineSimilarity", grad_idx=(0, 1))
+a = torch.cat([torch.zeros(1, 3), rnd(2, 3)])
+fn("cosineSimilarity/zero_vector", lambda u, v: F.cosine_similarity(u, v), [a, rnd(3, 3)], {}, "cosineSimilarity", grad_idx=(0, 1))
+
 # reprs of parameterless modules (checked in the TS suite)
 REPRS = [
     ("MaxPool2d", [3], {"stride": 2, "padding": 1}, nn.MaxPool2d(3, stride=2, padding=1)),

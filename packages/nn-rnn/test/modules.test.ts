@@ -17,6 +17,19 @@ import { expectClose, useCpu, vals } from './helpers.js';
 useCpu();
 afterEach(() => vi.restoreAllMocks());
 
+describe('empty batch', () => {
+  it('keeps the results in the graph: zero gradients for the input and every weight', () => {
+    const m = new LSTM(3, 4, { numLayers: 2 });
+    const x = randn([3, 0, 3], { requiresGrad: true });
+    const [out, [h, c]] = m.call(x) as [Tensor, [Tensor, Tensor]];
+    expect(out.shape).toEqual([3, 0, 4]);
+    expect(h.shape).toEqual([2, 0, 4]);
+    out.sum().add(h.sum()).add(c.sum()).backward();
+    expect(x.grad?.shape).toEqual([3, 0, 3]);
+    for (const [, p] of m.namedParameters()) expect(vals(p.grad as Tensor).every((v) => v === 0)).toBe(true);
+  });
+});
+
 describe('parameters', () => {
   it("uses PyTorch's names, order and shapes", () => {
     const m = new LSTM(10, 20, { numLayers: 2, bidirectional: true, projSize: 5 });

@@ -78,6 +78,20 @@ describe('backward', () => {
     h.remove();
   });
 
+  it('norm with p = 0 counts nonzeros and passes a zero gradient, as PyTorch', () => {
+    const x = tensor(
+      [
+        [0, 2, -3],
+        [0, 0, 1],
+      ],
+      { dtype: 'float32', requiresGrad: true },
+    );
+    const n = x.norm(0, 1);
+    expect(vals(n)).toEqual([2, 1]);
+    n.sum().backward();
+    expect(vals(x.grad).every((v) => v === 0)).toBe(true);
+  });
+
   it('noGrad stops recording', () => {
     const x = tensor([1, 2], { dtype: 'float32', requiresGrad: true });
     const y = noGrad(() => x.mul(2));

@@ -18,16 +18,24 @@ type Entries =
   | Record<string, Tensor>
   | Iterable<readonly [string, Tensor]>;
 
+const isPlainObject = (x: unknown): boolean =>
+  x !== null &&
+  typeof x === 'object' &&
+  !(x instanceof Map) &&
+  typeof (x as Iterable<unknown>)[Symbol.iterator] !== 'function';
+
 /**
  * Parameters by name, in insertion order (torch.nn.ParameterDict). Plain tensors are wrapped in
- * Parameters; iterating yields the keys.
+ * Parameters; iterating yields the keys. Like PyTorch 1.13, which sorts a plain `dict` but keeps
+ * an OrderedDict's order, a plain object is taken in sorted key order and a Map (or list of
+ * pairs, or another ParameterDict) in its own order, so state-dict keys match PyTorch's.
  *
  * @example
  * const pd = new ParameterDict({ alpha: new Parameter(ones(3)) });
  * pd.get('alpha');
  */
 export class ParameterDict extends Module {
-  constructor(parameters?: Entries) {
+  constructor(parameters?: Entries | ParameterDict) {
     super();
     this.update(parameters);
   }
@@ -76,8 +84,14 @@ export class ParameterDict extends Module {
     return [...this._parameters.entries()] as [string, Parameter][];
   }
 
-  update(parameters?: Entries): void {
-    for (const [k, v] of entriesOf(parameters)) this.set(k, v);
+  update(parameters?: Entries | ParameterDict): void {
+    if (parameters instanceof ParameterDict) {
+      for (const [k, v] of parameters.items()) this.set(k, v);
+      return;
+    }
+    const entries = entriesOf(parameters);
+    if (isPlainObject(parameters)) entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [k, v] of entries) this.set(k, v);
   }
 
   *[Symbol.iterator](): Iterator<string> {

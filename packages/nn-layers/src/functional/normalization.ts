@@ -180,7 +180,12 @@ export function groupNorm(
       `group_norm: Expected number of channels in input to be divisible by num_groups, but got input of shape ${shapeStr(input)} and num_groups=${numGroups}`,
     );
   }
-  const grouped = input.reshape([n, numGroups, -1]);
+  // the group size spelled out: a -1 cannot be inferred when the batch is empty
+  const grouped = input.reshape([
+    n,
+    numGroups,
+    (c / numGroups) * input.shape.slice(2).reduce((u, v) => u * v, 1),
+  ]);
   const mean = grouped.mean(-1, true);
   const centered = grouped.sub(mean);
   const variance = centered.mul(centered).mean(-1, true);

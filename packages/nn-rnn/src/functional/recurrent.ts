@@ -175,9 +175,12 @@ function recurrent(
   const offsets: number[] = [];
   for (let t = 0, at = 0; t < bs.length; at += bs[t++]) offsets.push(at);
   if (bs.length === 0 || x.shape[0] === 0) {
+    // nothing to run, but as in PyTorch the results stay in the graph: the input, the initial
+    // states and every weight get zero gradients rather than none
     const H = states[0].shape[2];
-    const out = x.newZeros([x.shape[0], D * H]);
-    return [packed ? out : reshapeOut(out, T, B, o.batchFirst), states];
+    const zero = emptyAnchor([x, ...states, ...weights.flatMap(weightList)]);
+    const out = x.newZeros([x.shape[0], D * H]).add(zero);
+    return [packed ? out : reshapeOut(out, T, B, o.batchFirst), states.map((s) => s.add(zero))];
   }
   const finals: Tensor[][] = states.map(() => []);
   for (let l = 0; l < L; l++) {
@@ -200,6 +203,14 @@ function recurrent(
     if (o.dropout && o.training && l < L - 1) x = dropout(x, { p: o.dropout, training: true });
   }
   return [packed ? x : reshapeOut(x, T, B, o.batchFirst), finals.map((f) => stack(f, 0))];
+}
+
+const weightList = (w: LayerWeights): Tensor[] =>
+  [w.wIh, w.wHh, w.bIh, w.bHh, w.wHr].filter((t): t is Tensor => !!t);
+
+/** A 0-dim zero that depends on every tensor in `ts` (zero gradients for all of them). */
+function emptyAnchor(ts: Tensor[]): Tensor {
+  return ts.map((t) => t.sum().mul(0)).reduce((a, b) => a.add(b));
 }
 
 function reshapeOut(x: Tensor, T: number, B: number, batchFirst?: boolean): Tensor {

@@ -165,7 +165,15 @@ export function norm(x: Tensor, p: NormOrd = 2, dim?: Dims, keepdim = false): Te
   const a = xf.abs();
   if (ord === Number.POSITIVE_INFINITY) return amax(a, dims, keepdim);
   if (ord === Number.NEGATIVE_INFINITY) return amin(a, dims, keepdim);
-  if (ord === 0) return sum(a.ne(0).to(xf.dtype), dims, keepdim);
+  if (ord === 0) {
+    // a count of nonzeros; like PyTorch it stays in the graph with a zero gradient
+    // (a.where(never, 0) is 0 everywhere, even for inf/NaN entries)
+    const count = a
+      .ne(0)
+      .to(xf.dtype)
+      .add(a.where(a.lt(-1), 0));
+    return sum(count, dims, keepdim);
+  }
   if (ord === 1) return sum(a, dims, keepdim);
   if (ord === 2) {
     // sqrt(sum x^2) with PyTorch's gradient at 0 (0, not NaN)

@@ -25,8 +25,8 @@ function broadcastShape(where: string, a: readonly number[], b: readonly number[
 }
 
 /**
- * F.cosine_similarity: x1·x2 / max(‖x1‖·‖x2‖, eps) along `dim`. x1 and x2 broadcast to a common
- * shape (*1, D, *2); the output is (*1, *2).
+ * F.cosine_similarity: x1·x2 / √(max(‖x1‖², eps²)·max(‖x2‖², eps²)) along `dim`. x1 and x2
+ * broadcast to a common shape (*1, D, *2); the output is (*1, *2).
  * @example cosineSimilarity(a, b, { dim: 1 }) // [4, 5], [4, 5] → [4]
  */
 export function cosineSimilarity(x1: Tensor, x2: Tensor, opts: CosineSimilarityOptions = {}): Tensor {
@@ -37,14 +37,18 @@ export function cosineSimilarity(x1: Tensor, x2: Tensor, opts: CosineSimilarityO
   const a = x1.expand(shape);
   const b = x2.expand(shape);
   const w12 = a.mul(b).sum(d);
-  const w1 = a.mul(a).sum(d);
-  const w2 = b.mul(b).sum(d);
-  return w12.div(
-    w1
-      .mul(w2)
-      .clamp(eps * eps)
-      .sqrt(),
-  );
+  const w1 = clampStraightThrough(a.mul(a).sum(d), eps * eps);
+  const w2 = clampStraightThrough(b.mul(b).sum(d), eps * eps);
+  return w12.div(w1.mul(w2).sqrt());
+}
+
+/**
+ * max(w, lo) in the forward pass with the gradient of w: PyTorch 1.13 clamps each squared norm
+ * in place under no_grad, so a norm below eps still passes its gradient.
+ */
+function clampStraightThrough(w: Tensor, lo: number): Tensor {
+  const raw = w.detach();
+  return w.add(raw.clamp(lo).sub(raw));
 }
 
 /** Options of {@link pairwiseDistance}. */
