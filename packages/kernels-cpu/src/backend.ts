@@ -19,6 +19,11 @@ export interface CpuBackendOptions {
   readonly poolBytes?: number;
   /** Compile elementwise loops with `new Function` (default true; false forces the closure fallback). */
   readonly codegen?: boolean;
+  /**
+   * Run float32 matmul and attention on the WebAssembly SIMD GEMM where the runtime supports it
+   * (default true; false forces the JS kernels, e.g. to compare the two).
+   */
+  readonly wasm?: boolean;
 }
 
 const DTYPE_OF = new Map<unknown, DType>([
@@ -32,7 +37,11 @@ const DTYPE_OF = new Map<unknown, DType>([
 /** A CPU backend with its own buffer pool, compiled loops and scratch. */
 export function createCpuBackend(options: CpuBackendOptions = {}): Backend<CpuBuffer> {
   const pool = new BufferPool(options.poolBytes ?? 256 * 1024 * 1024);
-  const ctx: CpuContext = { loops: new LoopCache(options.codegen ?? true), scratch: new Scratch() };
+  const ctx: CpuContext = {
+    loops: new LoopCache(options.codegen ?? true),
+    scratch: new Scratch(),
+    wasm: options.wasm ?? true,
+  };
 
   const readSync = (view: CpuView): TypedArray => {
     const out = new (arrayTypeFor(view.dtype))(numelOf(view.shape));

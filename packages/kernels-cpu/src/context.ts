@@ -8,10 +8,12 @@ export type CpuBuffer = TypedArray;
 
 export type CpuView = View<CpuBuffer>;
 
-/** Per-backend state kernels share: compiled loops and scratch buffers. */
+/** Per-backend state kernels share: compiled loops, scratch buffers and kernel choices. */
 export interface CpuContext {
   readonly loops: LoopCache;
   readonly scratch: Scratch;
+  /** Whether float32 matmul and attention may use the WebAssembly SIMD GEMM (where it runs). */
+  readonly wasm: boolean;
 }
 
 export type CpuKernel<K extends KernelName> = (

@@ -1,5 +1,5 @@
 import type { DType, TypedArray } from '@kindling/ops';
-import { forEachRow, type Layout } from './strided.js';
+import { type Layout, RowCursor } from './strided.js';
 
 /**
  * An elementwise loop: o[i] = f(x0[i], x1[i], ...) over a coalesced layout whose operand 0 is
@@ -69,18 +69,33 @@ export class LoopCache {
   }
 }
 
-/** The generated loop: dense and broadcast-scalar inner rows get their own tight loops. */
+/**
+ * The generated loop. Unit-stride rows (dense, or one binary operand broadcast along the row) are
+ * unrolled by 8: V8 re-checks each typed array's map, length and data pointer on every iteration,
+ * and unrolled, eight elements share one set of checks. Bool outputs store `+(v !== 0)`, which
+ * compiles without a branch.
+ */
 export function loopSource(spec: LoopSpec): string {
   const ks = Array.from({ length: spec.arity }, (_, k) => k);
   const list = (g: (k: number) => string, sep = ', ') => ks.map(g).join(sep);
-  const call = (at: (k: number) => string) =>
-    `f(${list((k) => `x${k}[${at(k)}]`)}${spec.params ? ', p' : ''})`;
-  const store = (target: string, v: string) => `${target} = ${spec.boolOut ? `(${v}) !== 0 ? 1 : 0` : v};`;
+  // `arg(k)` is operand k's value expression
+  const call = (arg: (k: number) => string) => `f(${list(arg)}${spec.params ? ', p' : ''})`;
+  const store = (target: string, v: string) => `${target} = ${spec.boolOut ? `+((${v}) !== 0)` : v};`;
+  // a unit-stride row: `arg(k, u)` is operand k's value at element j + u
+  const row = (arg: (k: number, u: string) => string) => {
+    const body = (u: string) =>
+      store(
+        `o[oo + j${u}]`,
+        call((k) => arg(k, u)),
+      );
+    const eight = Array.from({ length: 8 }, (_, u) => body(u ? ` + ${u}` : '')).join(' ');
+    return `let j = 0; for (; j + 8 <= n; j += 8) { ${eight} } for (; j < n; j++) ${body('')}`;
+  };
   // a binary op with one operand broadcast along the row (x * scalar): hoist its load
   const hoisted =
     spec.arity === 2
-      ? `else if (so === 1 && s0 === 1 && s1 === 0) { const b = x1[i1]; for (let j = 0; j < n; j++) ${store('o[oo + j]', `f(x0[i0 + j], b)`)} }
-    else if (so === 1 && s0 === 0 && s1 === 1) { const a = x0[i0]; for (let j = 0; j < n; j++) ${store('o[oo + j]', `f(a, x1[i1 + j])`)} }`
+      ? `else if (so === 1 && s0 === 1 && s1 === 0) { const b = x1[i1]; ${row((k, u) => (k ? 'b' : `x0[i0 + j${u}]`))} }
+    else if (so === 1 && s0 === 0 && s1 === 1) { const a = x0[i0]; ${row((k, u) => (k ? `x1[i1 + j${u}]` : 'a'))} }`
       : '';
   return `// kindling cpu loop: ${spec.label.replace(/[^\w:>,.-]/g, '_')}
 return function loop(o, xs, layout, base, p) {
@@ -93,16 +108,13 @@ return function loop(o, xs, layout, base, p) {
   for (let d = 0; d < nd - 1; d++) outer *= shape[d];
   const idx = nd > 1 ? new Array(nd).fill(0) : null;
   for (let r = 0; r < outer; r++) {
-    if (dense) { for (let j = 0; j < n; j++) ${store(
-      'o[oo + j]',
-      call((k) => `i${k} + j`),
-    )} }
+    if (dense) { ${row((k, u) => `x${k}[i${k} + j${u}]`)} }
     ${hoisted}
     else {
       let a = oo; ${list((k) => `let b${k} = i${k};`, ' ')}
       for (let j = 0; j < n; j++) { ${store(
         'o[a]',
-        call((k) => `b${k}`),
+        call((k) => `x${k}[b${k}]`),
       )} a += so; ${list((k) => `b${k} += s${k};`, ' ')} }
     }
     for (let d = nd - 2; d >= 0; d--) {
@@ -115,35 +127,89 @@ return function loop(o, xs, layout, base, p) {
 };`;
 }
 
-/** The no-codegen fallback: one closure per spec over the shared row iterator. */
+/**
+ * The no-codegen fallback: a row loop per arity, called per row of the layout. The call to `f`
+ * inside is shared by every op (megamorphic), so it is slower than a compiled loop, but the
+ * arrays arrive as arguments, which V8 compiles far better than arrays captured by a closure.
+ */
 export function genericLoop(spec: LoopSpec): MapLoop {
   const { f, boolOut, arity, params } = spec;
   return (o, xs, layout, base, p) => {
-    const nd = layout.shape.length;
-    const n = layout.shape[nd - 1];
-    // missing operands (arity < 3) read as stride 0 at offset 0 and are never used
-    const st = [0, 1, 2, 3].map((k) => layout.strides[k]?.[nd - 1] ?? 0);
+    const last = layout.shape.length - 1;
+    const n = layout.shape[last];
+    const st = layout.strides;
+    const c = new RowCursor(layout, base);
+    const off = c.off;
     const [x0, x1, x2] = xs;
-    forEachRow(layout, base, (off) => {
-      let a = off[0];
-      let b0 = off[1];
-      let b1 = off[2] ?? 0;
-      let b2 = off[3] ?? 0;
-      for (let j = 0; j < n; j++) {
-        const v =
-          arity === 1
-            ? params
-              ? f(x0[b0], p)
-              : f(x0[b0])
-            : arity === 2
-              ? f(x0[b0], x1[b1])
-              : f(x0[b0], x1[b1], x2[b2]);
-        o[a] = boolOut ? (v !== 0 ? 1 : 0) : v;
-        a += st[0];
-        b0 += st[1];
-        b1 += st[2];
-        b2 += st[3];
+    do {
+      if (arity === 1)
+        row1(f, boolOut, params ? p : null, n, o, off[0], st[0][last], x0, off[1], st[1][last]);
+      else if (arity === 2)
+        row2(f, boolOut, n, o, off[0], st[0][last], x0, off[1], st[1][last], x1, off[2], st[2][last]);
+      else {
+        const s = [st[1][last], st[2][last], st[3][last]];
+        row3(f, boolOut, n, o, off[0], st[0][last], x0, x1, x2, off[1], off[2], off[3], s);
       }
-    });
+    } while (c.next());
   };
+}
+
+function row1(
+  f: Scalar,
+  bool: boolean,
+  p: readonly number[] | null,
+  n: number,
+  o: TypedArray,
+  a: number,
+  so: number,
+  x: TypedArray,
+  b: number,
+  sx: number,
+): void {
+  for (let j = 0; j < n; j++, a += so, b += sx) {
+    const v = p ? f(x[b], p) : f(x[b]);
+    o[a] = bool ? +(v !== 0) : v;
+  }
+}
+
+function row2(
+  f: Scalar,
+  bool: boolean,
+  n: number,
+  o: TypedArray,
+  a: number,
+  so: number,
+  x0: TypedArray,
+  b0: number,
+  s0: number,
+  x1: TypedArray,
+  b1: number,
+  s1: number,
+): void {
+  for (let j = 0; j < n; j++, a += so, b0 += s0, b1 += s1) {
+    const v = f(x0[b0], x1[b1]);
+    o[a] = bool ? +(v !== 0) : v;
+  }
+}
+
+function row3(
+  f: Scalar,
+  bool: boolean,
+  n: number,
+  o: TypedArray,
+  a: number,
+  so: number,
+  x0: TypedArray,
+  x1: TypedArray,
+  x2: TypedArray,
+  b0: number,
+  b1: number,
+  b2: number,
+  s: readonly number[],
+): void {
+  const [s0, s1, s2] = s;
+  for (let j = 0; j < n; j++, a += so, b0 += s0, b1 += s1, b2 += s2) {
+    const v = f(x0[b0], x1[b1], x2[b2]);
+    o[a] = bool ? +(v !== 0) : v;
+  }
 }

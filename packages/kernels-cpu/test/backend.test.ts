@@ -90,21 +90,52 @@ describe('cpu backend', () => {
 
   it('never hands out a live buffer', () => {
     const be = createCpuBackend();
-    const live = new Set<ArrayBufferLike>();
+    // small buffers share slabs: a live region is an ArrayBuffer and a byte offset
+    const live = new Map<ArrayBufferLike, Set<number>>();
     const held: CpuBuffer[] = [];
     for (let i = 0; i < 500; i++) {
       if (held.length && i % 3 === 0) {
         const b = held.splice((i * 7) % held.length, 1)[0];
-        live.delete(b.buffer);
+        live.get(b.buffer)?.delete(b.byteOffset);
         be.free(b);
       } else {
         const b = be.alloc(i % 2 ? 'float32' : 'float64', 1 + ((i * 37) % 300));
-        expect(live.has(b.buffer)).toBe(false);
-        live.add(b.buffer);
+        const offsets = live.get(b.buffer) ?? new Set<number>();
+        expect(offsets.has(b.byteOffset)).toBe(false);
+        offsets.add(b.byteOffset);
+        live.set(b.buffer, offsets);
         held.push(b);
       }
     }
     expect(be.memoryStats().liveBuffers).toBe(held.length);
+    // slots of one slab never overlap
+    for (const b of held) {
+      for (const c of held) {
+        if (b === c || b.buffer !== c.buffer) continue;
+        const overlap =
+          b.byteOffset < c.byteOffset + c.byteLength && c.byteOffset < b.byteOffset + b.byteLength;
+        expect(overlap).toBe(false);
+      }
+    }
+  });
+
+  it('shares slabs between small buffers and reuses freed slots once', () => {
+    const be = createCpuBackend();
+    const a = be.alloc('float32', 4);
+    const b = be.alloc('float32', 4);
+    expect(a.buffer).toBe(b.buffer);
+    expect(be.memoryStats()).toEqual({ liveBuffers: 2, bytesInUse: 32, bytesCached: 0 });
+    be.free(a);
+    be.free(a); // a second free is ignored
+    be.free(b.subarray(1)); // not a buffer the pool handed out
+    expect(be.memoryStats()).toEqual({ liveBuffers: 1, bytesInUse: 16, bytesCached: 64 });
+    const c = be.alloc('int32', 3);
+    expect(c.buffer).toBe(a.buffer);
+    expect(c.byteOffset).toBe(a.byteOffset);
+    expect(be.memoryStats()).toEqual({ liveBuffers: 2, bytesInUse: 28, bytesCached: 0 });
+    const d = be.alloc('float64', 100);
+    d.fill(1);
+    expect([...b, ...c]).toEqual([0, 0, 0, 0, 0, 0, 0]);
   });
 
   it('caps the pool', () => {

@@ -102,6 +102,46 @@ describe.each([
     be.run('copy', [out], [x], {});
     expect([...out.buffer]).toEqual([1, 1, 2, 2, 3, 3]);
   });
+
+  it('copies big transposes (tiled), partial tiles and batch dims included', () => {
+    const r = rng(3);
+    for (const [from, to] of [
+      ['float32', 'float32'],
+      ['float64', 'int32'],
+      ['int32', 'float64'],
+    ] as const) {
+      for (const shape of [
+        [37, 70],
+        [3, 33, 9],
+      ]) {
+        const vals = Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () =>
+          storeAs(from, r() * 200 - 100),
+        );
+        const want = vals.map((v) => converted(v, to));
+        // column-major source into row-major output, and row-major source into column-major output
+        for (const [inL, outL] of [
+          ['permuted', 'contiguous'],
+          ['contiguous', 'permuted'],
+          ['permuted', 'padded'],
+        ] as const) {
+          const out = outView(to, shape, outL);
+          be.run('copy', [out], [makeView(from, shape, vals, inL)], {});
+          expect(values(out), `${from}->${to} [${shape}] ${inL}->${outL}`).toEqual(want);
+        }
+      }
+      // a batch of transposed matrices: [3, 33, 9] stored as [3, 9, 33]
+      const src = Array.from({ length: 3 * 33 * 9 }, () => storeAs(from, r() * 200 - 100));
+      const x = makeView(from, [3, 9, 33], src);
+      const xt: View<CpuBuffer> = { ...x, shape: [3, 33, 9], strides: [297, 1, 33] };
+      const out = outView(to, [3, 33, 9]);
+      be.run('copy', [out], [xt], {});
+      const want: number[] = [];
+      for (let b = 0; b < 3; b++)
+        for (let i = 0; i < 33; i++)
+          for (let j = 0; j < 9; j++) want.push(converted(src[b * 297 + j * 33 + i], to));
+      expect(values(out), `${from}->${to} batched`).toEqual(want);
+    }
+  });
 });
 
 describe('halfBits', () => {

@@ -1,6 +1,6 @@
 import type { View } from '@kindling/ops';
 import { describe, expect, it } from 'vitest';
-import { type CpuBuffer, cpuBackend } from '../src/index.js';
+import { type CpuBuffer, cpuBackend, createCpuBackend } from '../src/index.js';
 import {
   expectClose,
   expectSame,
@@ -13,6 +13,8 @@ import {
 } from './helpers.js';
 
 const be = cpuBackend;
+// float32 runs on the wasm kernel by default (where the runtime has it); this one forces the JS kernel
+const jsBackend = createCpuBackend({ wasm: false });
 
 /** Reference [.., m, k] @ [.., k, n] over logical row-major values with equal batch shapes. */
 function reference(
@@ -34,6 +36,34 @@ function reference(
     }
   }
   return out;
+}
+
+/**
+ * Per-element error bounds for float32 results summed in float32 (the wasm kernel, like BLAS):
+ * (k + 2) unit roundoffs times Σ|a·b| covers any summation order, plus rounding the result.
+ */
+function f32Bounds(
+  a: readonly number[],
+  b: readonly number[],
+  batch: number,
+  m: number,
+  k: number,
+  n: number,
+) {
+  const abs = (v: readonly number[]) => v.map(Math.abs);
+  return reference(abs(a), abs(b), batch, m, k, n).map((s) => (k + 3) * 2 ** -24 * s);
+}
+
+function expectWithin(
+  actual: readonly number[],
+  expected: readonly number[],
+  bounds: readonly number[],
+  label = '',
+) {
+  for (let i = 0; i < expected.length; i++) {
+    if (Math.abs(actual[i] - expected[i]) <= bounds[i]) continue;
+    throw new Error(`${label}: element ${i}: got ${actual[i]}, expected ${expected[i]} (bound ${bounds[i]})`);
+  }
 }
 
 /** A [.., r, c] operand stored transposed in memory (the last two dims swapped), as in backward. */
@@ -71,13 +101,19 @@ const SIZES: [number, number, number][] = [
 ];
 
 describe('matmul', () => {
-  it('matches the reference for every size, dtype and operand layout', () => {
+  it.each([
+    ['default', be],
+    ['JS-only', jsBackend],
+  ] as const)('matches the reference for every size, dtype and operand layout (%s)', (kind, be) => {
     for (const dtype of ['float32', 'float64', 'int32'] as const) {
       const int = dtype === 'int32';
       for (const [m, k, n] of SIZES) {
         const av = randomValues(m * k, m + k, -2, 2, int).map((v) => storeAs(dtype, v));
         const bv = randomValues(k * n, k + n, -2, 2, int).map((v) => storeAs(dtype, v));
         const want = reference(av, bv, 1, m, k, n).map((v) => storeAs(dtype, v));
+        // the JS kernels sum float32 in float64: their results are the rounded exact ones
+        const f32Sums = dtype === 'float32' && kind === 'default';
+        const bounds = f32Sums ? f32Bounds(av, bv, 1, m, k, n) : [];
         const aViews = [
           makeView(dtype, [m, k], av),
           makeView(dtype, [m, k], av, 'padded'),
@@ -94,6 +130,7 @@ describe('matmul', () => {
             be.run('matmul', [out], [a, b], {});
             const label = `${dtype} ${m}x${k}x${n} a${ai} b${bi}`;
             if (int) expectSame(values(out), want, label);
+            else if (f32Sums) expectWithin(values(out), want, bounds, label);
             else expectClose(values(out), want, dtype === 'float32' ? 1e-6 : 1e-12, label);
           }
         }
@@ -119,15 +156,9 @@ describe('matmul', () => {
     const x = makeView('float32', [4, m, k], av.slice(0, 4 * m * k));
     const y = outView('float32', [4, m, n]);
     be.run('matmul', [y], [x, wb], {});
-    const want = reference(
-      values(x),
-      [0, 1, 2, 3].flatMap(() => values(w)),
-      4,
-      m,
-      k,
-      n,
-    ).map(Math.fround);
-    expectClose(values(y), want, 1e-6);
+    const wFull = [0, 1, 2, 3].flatMap(() => values(w));
+    const want = reference(values(x), wFull, 4, m, k, n).map(Math.fround);
+    expectWithin(values(y), want, f32Bounds(values(x), wFull, 4, m, k, n));
   });
 
   it('k = 0 gives zeros; empty m or n writes nothing', () => {
@@ -150,12 +181,12 @@ describe('matmul', () => {
     expect(values(out)).toEqual([65536]); // 2^32 wraps to 0, plus 65536
   });
 
-  it('accumulates float32 products in float64 within a k block', () => {
+  it('the JS kernels accumulate float32 products in float64 within a k block', () => {
     const k = 200;
     const av = [1, ...new Array(k - 1).fill(2 ** -13)];
     const bv = [1, ...new Array(k - 1).fill(2 ** -12)];
     const out = outView('float32', [1, 1]);
-    be.run('matmul', [out], [makeView('float32', [1, k], av), makeView('float32', [k, 1], bv)], {});
+    jsBackend.run('matmul', [out], [makeView('float32', [1, k], av), makeView('float32', [k, 1], bv)], {});
     expect(values(out)[0]).toBe(Math.fround(1 + (k - 1) * 2 ** -25));
   });
 

@@ -1,106 +1,17 @@
-import type { TypedArray } from '@kindling/ops';
-import { type CpuKernel, type CpuView, computeDTypes } from '../context.js';
+import type { CpuKernel } from '../context.js';
 import { SLOT } from '../scratch.js';
-import { coalesce, forEachRow, numelOf } from '../strided.js';
+import { numelOf } from '../strided.js';
+import { attentionBackwardF32, attentionF32, useAttentionF32 } from './attention-f32.js';
+import { batchBases, dimsOf, floats, opOf } from './attention-layout.js';
 
 /**
  * Scaled dot-product attention and its gradient, fused: per batch entry and query row the
  * scores, their softmax and the weighted sum of the values, with float64 accumulation and only a
  * row of scores in scratch (never the [L, S] weights). The backward recomputes each row's
  * weights from the saved log-sum-exp, so nothing but `lse` has to be kept between the passes.
- * Operands are any strided views; batch dims are already broadcast (stride 0 allowed).
+ * Operands are any strided views; batch dims are already broadcast (stride 0 allowed). Float32
+ * problems of some size go to attention-f32.ts instead, which runs the products on the wasm GEMM.
  */
-
-/** One operand's strides along the two trailing dims and its per-batch-entry base offsets. */
-interface Op {
-  readonly a: TypedArray;
-  /** Stride of the row (second-to-last) and feature (last) dims. */
-  readonly rs: number;
-  readonly cs: number;
-}
-
-function opOf(v: CpuView, trailing: 1 | 2): Op {
-  const nd = v.shape.length;
-  return trailing === 2
-    ? { a: v.buffer, rs: v.strides[nd - 2], cs: v.strides[nd - 1] }
-    : { a: v.buffer, rs: v.strides[nd - 1], cs: 0 };
-}
-
-/** Base offsets of every operand for each flattened batch index (row-major over `batch`). */
-function batchBases(
-  batch: readonly number[],
-  views: readonly CpuView[],
-  trailing: readonly number[],
-): Int32Array[] {
-  const n = numelOf(batch);
-  const bases = views.map(() => new Int32Array(n));
-  if (n === 0) return bases;
-  if (batch.length === 0) {
-    views.forEach((v, k) => {
-      bases[k][0] = v.offset;
-    });
-    return bases;
-  }
-  const layout = coalesce(
-    batch,
-    views.map((v, k) => v.strides.slice(0, v.strides.length - trailing[k])),
-  );
-  const last = layout.shape.length - 1;
-  const count = layout.shape[last];
-  const inner = layout.strides.map((s) => s[last]);
-  let at = 0;
-  forEachRow(
-    layout,
-    views.map((v) => v.offset),
-    (off) => {
-      for (let t = 0; t < count; t++, at++) {
-        for (let k = 0; k < views.length; k++) bases[k][at] = off[k] + t * inner[k];
-      }
-    },
-  );
-  return bases;
-}
-
-interface Dims {
-  readonly batch: number[];
-  readonly L: number;
-  readonly S: number;
-  readonly E: number;
-  readonly Ev: number;
-}
-
-function dimsOf(kernel: string, q: CpuView, k: CpuView, v: CpuView, mask: CpuView | undefined): Dims {
-  const nd = q.shape.length;
-  if (nd < 2 || k.shape.length !== nd || v.shape.length !== nd) {
-    throw new RangeError(
-      `cpu ${kernel}: expected batch-broadcast q, k, v, got [${q.shape}], [${k.shape}], [${v.shape}]`,
-    );
-  }
-  const batch = q.shape.slice(0, -2);
-  const [L, E] = q.shape.slice(-2);
-  const [S, E2] = k.shape.slice(-2);
-  const Ev = v.shape[nd - 1];
-  const same = (s: readonly number[], want: readonly number[]) =>
-    s.length === want.length && s.every((d, i) => d === want[i]);
-  if (E2 !== E || !same(k.shape, [...batch, S, E]) || !same(v.shape, [...batch, S, Ev])) {
-    throw new RangeError(`cpu ${kernel}: q [${q.shape}], k [${k.shape}], v [${v.shape}] do not fit together`);
-  }
-  if (mask && !same(mask.shape, [...batch, L, S])) {
-    throw new RangeError(
-      `cpu ${kernel}: expected a mask of shape [${[...batch, L, S]}], got [${mask.shape}]`,
-    );
-  }
-  return { batch, L, S, E, Ev };
-}
-
-function floats(kernel: string, views: readonly CpuView[]): void {
-  computeDTypes(kernel, views);
-  for (const v of views) {
-    if (v.dtype !== 'float32' && v.dtype !== 'float64') {
-      throw new TypeError(`cpu ${kernel}: expected float32 or float64 operands, got ${v.dtype}`);
-    }
-  }
-}
 
 /**
  * out = softmax(q·kᵀ·scale + mask)·v, lse = the log-sum-exp of each row of scores. Four query
@@ -110,8 +21,12 @@ function floats(kernel: string, views: readonly CpuView[]): void {
 // biome-ignore format: the accumulators read as the 4x4 tiles they are
 export const attention: CpuKernel<'attention'> = (ctx, [out, lse], [q, k, v, mask], { scale, causal }) => {
   floats('attention', mask ? [out, lse, q, k, v, mask] : [out, lse, q, k, v]);
-  const { batch, L, S, E, Ev } = dimsOf('attention', q, k, v, mask);
+  const d = dimsOf('attention', q, k, v, mask);
+  const { batch, L, S, E, Ev } = d;
   if (numelOf(batch) === 0 || L === 0) return;
+  // float32 problems of some size run on the wasm GEMM
+  if (useAttentionF32(ctx, [out, lse, q, k, v, mask], d))
+    return attentionF32(ctx, [out, lse], [q, k, v, mask], scale, causal, d);
   const views = mask ? [q, k, v, out, lse, mask] : [q, k, v, out, lse];
   const bases = batchBases(batch, views, [2, 2, 2, 2, 1, 2]);
   const Q = opOf(q, 2), K = opOf(k, 2), V = opOf(v, 2), O = opOf(out, 2), LS = opOf(lse, 1);
@@ -231,7 +146,11 @@ export const attentionBackward: CpuKernel<'attentionBackward'> = (
 ) => {
   const all = [dq, dk, dv, q, k, v, out, dout, lse];
   floats('attentionBackward', mask ? [...all, mask] : all);
-  const { batch, L, S, E, Ev } = dimsOf('attentionBackward', q, k, v, mask);
+  const d = dimsOf('attentionBackward', q, k, v, mask);
+  const { batch, L, S, E, Ev } = d;
+  if (useAttentionF32(ctx, [...all, mask], d)) {
+    return attentionBackwardF32(ctx, [dq, dk, dv], [q, k, v, out, dout, lse, mask], scale, causal, d);
+  }
   const views = [q, k, v, out, dout, lse, dq, dk, dv];
   if (mask) views.push(mask);
   const bases = batchBases(batch, views, [2, 2, 2, 2, 2, 1, 2, 2, 2, 2]);

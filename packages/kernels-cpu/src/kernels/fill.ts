@@ -1,6 +1,6 @@
 import type { CpuKernel } from '../context.js';
 import { halfBits } from '../half.js';
-import { coalesce, forEachRow, numelOf } from '../strided.js';
+import { coalesce, numelOf, RowCursor } from '../strided.js';
 
 /** out = value, converted once to the output's storage (half bits, bool 0/1, int32 truncation). */
 export const fill: CpuKernel<'fill'> = (_ctx, [out], _inputs, { value }) => {
@@ -11,8 +11,10 @@ export const fill: CpuKernel<'fill'> = (_ctx, [out], _inputs, { value }) => {
   const n = layout.shape[nd - 1];
   const s = layout.strides[0][nd - 1];
   const o = out.buffer;
-  forEachRow(layout, [out.offset], (off) => {
-    if (s === 1) o.fill(v, off[0], off[0] + n);
-    else for (let j = 0, a = off[0]; j < n; j++, a += s) o[a] = v;
-  });
+  const c = new RowCursor(layout, [out.offset]);
+  do {
+    const start = c.off[0];
+    if (s === 1) o.fill(v, start, start + n);
+    else for (let j = 0, a = start; j < n; j++, a += s) o[a] = v;
+  } while (c.next());
 };

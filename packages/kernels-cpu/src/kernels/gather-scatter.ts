@@ -1,5 +1,6 @@
+import type { TypedArray } from '@kindling/ops';
 import { type CpuKernel, type CpuView, computeDTypes } from '../context.js';
-import { atLeast1d, coalesce, forEachRow, numelOf, withDim } from '../strided.js';
+import { atLeast1d, coalesce, numelOf, RowCursor, withDim } from '../strided.js';
 
 /**
  * gather: out[p] = x[p with p[dim] = index[p]]; scatter: out[p with p[dim] = index[p]] (=|+=)
@@ -24,11 +25,27 @@ export const gather: CpuKernel<'gather'> = (_ctx, [outV], [xV, indexV], { dim })
   const last = layout.shape.length - 1;
   const n = layout.shape[last];
   const [so, si, sx] = layout.strides.map((s) => s[last]);
-  forEachRow(layout, [out.offset, index.offset, x.offset], (off) => {
-    for (let j = 0, o = off[0], i = off[1], b = off[2]; j < n; j++, o += so, i += si, b += sx)
-      O[o] = X[b + I[i] * step];
-  });
+  const c = new RowCursor(layout, [out.offset, index.offset, x.offset]);
+  const off = c.off;
+  do gatherRow(n, O, off[0], so, I, off[1], si, X, off[2], sx, step);
+  while (c.next());
 };
+
+function gatherRow(
+  n: number,
+  O: TypedArray,
+  o: number,
+  so: number,
+  I: TypedArray,
+  i: number,
+  si: number,
+  X: TypedArray,
+  b: number,
+  sx: number,
+  step: number,
+): void {
+  for (let j = 0; j < n; j++, o += so, i += si, b += sx) O[o] = X[b + I[i] * step];
+}
 
 export const scatter: CpuKernel<'scatter'> = (_ctx, [outV], [srcV, indexV], { dim, accumulate }) => {
   computeDTypes('scatter', [outV, srcV]);
@@ -50,16 +67,36 @@ export const scatter: CpuKernel<'scatter'> = (_ctx, [outV], [srcV, indexV], { di
   const n = layout.shape[last];
   const [so, si, ss] = layout.strides.map((s) => s[last]);
   // in index order, so with duplicate indices the last write wins (deterministic)
-  forEachRow(layout, [out.offset, index.offset, src.offset], (off) => {
-    let o = off[0];
-    let i = off[1];
-    let s = off[2];
-    if (!accumulate) for (let j = 0; j < n; j++, o += so, i += si, s += ss) O[o + I[i] * step] = S[s];
-    else if (bool)
-      for (let j = 0; j < n; j++, o += so, i += si, s += ss) O[o + I[i] * step] |= S[s] !== 0 ? 1 : 0;
-    else for (let j = 0; j < n; j++, o += so, i += si, s += ss) O[o + I[i] * step] += S[s];
-  });
+  const c = new RowCursor(layout, [out.offset, index.offset, src.offset]);
+  const off = c.off;
+  const mode = accumulate ? (bool ? OR : ADD) : SET;
+  do scatterRow(mode, n, O, off[0], so, I, off[1], si, S, off[2], ss, step);
+  while (c.next());
 };
+
+const SET = 0;
+const ADD = 1;
+const OR = 2;
+
+function scatterRow(
+  mode: number,
+  n: number,
+  O: TypedArray,
+  o: number,
+  so: number,
+  I: TypedArray,
+  i: number,
+  si: number,
+  S: TypedArray,
+  s: number,
+  ss: number,
+  step: number,
+): void {
+  if (mode === SET) for (let j = 0; j < n; j++, o += so, i += si, s += ss) O[o + I[i] * step] = S[s];
+  else if (mode === OR)
+    for (let j = 0; j < n; j++, o += so, i += si, s += ss) O[o + I[i] * step] |= S[s] !== 0 ? 1 : 0;
+  else for (let j = 0; j < n; j++, o += so, i += si, s += ss) O[o + I[i] * step] += S[s];
+}
 
 function checkDim(op: string, dim: number, v: CpuView): number {
   const d = dim < 0 ? dim + v.shape.length : dim;
@@ -77,12 +114,13 @@ function validate(op: string, index: CpuView, dim: number, size: number): void {
   const n = layout.shape[last];
   const s = layout.strides[0][last];
   const I = index.buffer;
-  forEachRow(layout, [index.offset], (off) => {
-    for (let j = 0, i = off[0]; j < n; j++, i += s) {
+  const c = new RowCursor(layout, [index.offset]);
+  do {
+    for (let j = 0, i = c.off[0]; j < n; j++, i += s) {
       const v = I[i];
       // unsigned compare: negatives become huge
       if (v >>> 0 >= size)
         throw new RangeError(`${op}(): index ${v} is out of bounds for dimension ${dim} with size ${size}`);
     }
-  });
+  } while (c.next());
 }

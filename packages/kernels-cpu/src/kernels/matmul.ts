@@ -2,6 +2,7 @@ import { type CpuContext, type CpuKernel, computeDTypes } from '../context.js';
 import { SLOT } from '../scratch.js';
 import { coalesce, forEachRow, numelOf } from '../strided.js';
 import { gemm, intGemm, type Operand, type Panels } from './gemm.js';
+import { gemmF32 } from './gemm-f32.js';
 
 /**
  * Batched [.., m, k] @ [.., k, n]: the batch dims (already broadcast, stride 0 allowed) are walked
@@ -24,11 +25,13 @@ export const matmul: CpuKernel<'matmul'> = (ctx, [out], [a, b]) => {
   const batchShape = out.shape.slice(0, -2);
   if (numelOf(batchShape) === 0 || m === 0 || n === 0) return;
   const float = out.dtype === 'float32' || out.dtype === 'float64';
+  const wasm = ctx.wasm && out.dtype === 'float32' && a.dtype === 'float32' && b.dtype === 'float32';
   const panels = panelsOf(ctx);
   const entry = (aOff: number, bOff: number, cOff: number) => {
     const A: Operand = { data: a.buffer, offset: aOff, rs: a.strides[nd - 2], cs: a.strides[nd - 1] };
     const B: Operand = { data: b.buffer, offset: bOff, rs: b.strides[nd - 2], cs: b.strides[nd - 1] };
     const C: Operand = { data: out.buffer, offset: cOff, rs: out.strides[nd - 2], cs: out.strides[nd - 1] };
+    if (wasm && gemmF32(m, n, k, A, B, C)) return;
     if (float) gemm(m, n, k, A, B, C, panels);
     else intGemm(m, n, k, A, B, C);
   };

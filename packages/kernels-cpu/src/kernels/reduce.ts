@@ -1,7 +1,7 @@
-import type { ReduceOp } from '@kindling/ops';
-import { type CpuKernel, type CpuView, computeDTypes } from '../context.js';
+import type { ReduceOp, TypedArray } from '@kindling/ops';
+import { type CpuKernel, type CpuView, computeDTypes, isContiguous } from '../context.js';
 import { SLOT } from '../scratch.js';
-import { coalesce, contiguous, forEachRow, numelOf } from '../strided.js';
+import { coalesce, contiguous, numelOf, RowCursor } from '../strided.js';
 
 /**
  * Reductions walk the input once in its own row-major order, folding each element into a float64
@@ -41,7 +41,12 @@ export const reduce: CpuKernel<'reduce'> = (ctx, [out], [x], { op, dims }) => {
     const sx = layout.strides[0][last];
     const sa = layout.strides[1][last];
     const sk = layout.strides[2][last];
-    forEachRow(layout, [x.offset, 0, 0], ROW[op](x.buffer, acc, index, n, sx, sa, sk));
+    const row = ROW[op];
+    const X = x.buffer;
+    const c = new RowCursor(layout, [x.offset, 0, 0]);
+    const off = c.off;
+    do row(n, X, off[0], sx, acc, off[1], sa, index, off[2], sk);
+    while (c.next());
   }
   writeAcc(out, arg ? index : acc);
 };
@@ -55,96 +60,206 @@ const INIT: Record<ReduceOp, number> = {
   argmin: Number.POSITIVE_INFINITY,
 };
 
-type Arr = ArrayLike<number>;
+/**
+ * Folds one row of x (n elements from `i` at stride `sx`) into the accumulators from `a` at
+ * stride `sa` (0 when the row is reduced); argmax/argmin also track positions from `k` at `sk`.
+ * Top-level functions taking the arrays as arguments: V8 compiles those loops far better than
+ * closures over the arrays.
+ */
 type RowFn = (
-  x: Arr,
-  acc: Float64Array,
-  index: Float64Array,
   n: number,
+  x: TypedArray,
+  i: number,
   sx: number,
+  acc: Float64Array,
+  a: number,
   sa: number,
+  index: Float64Array,
+  k: number,
   sk: number,
-) => (off: number[]) => void;
+) => void;
 
-// One row function per op, so each inner loop is a tight loop without a switch. When the row is
-// reduced (sa === 0) the accumulator stays in a local.
-const ROW: Record<ReduceOp, RowFn> = {
-  sum: (x, acc, _i, n, sx, sa) => (off) => {
-    let i = off[0];
-    let a = off[1];
-    if (sa === 0) {
-      let s = acc[a];
-      for (let j = 0; j < n; j++, i += sx) s += x[i];
-      acc[a] = s;
-    } else for (let j = 0; j < n; j++, i += sx, a += sa) acc[a] += x[i];
-  },
-  prod: (x, acc, _i, n, sx, sa) => (off) => {
-    let i = off[0];
-    let a = off[1];
-    if (sa === 0) {
-      let s = acc[a];
-      for (let j = 0; j < n; j++, i += sx) s *= x[i];
-      acc[a] = s;
-    } else for (let j = 0; j < n; j++, i += sx, a += sa) acc[a] *= x[i];
-  },
-  // NaN propagates: once the accumulator is NaN no comparison replaces it
-  amax: (x, acc, _i, n, sx, sa) => (off) => {
-    let i = off[0];
-    let a = off[1];
-    for (let j = 0; j < n; j++, i += sx, a += sa) {
-      const v = x[i];
-      if (v > acc[a] || v !== v) acc[a] = v;
+function sumRow(
+  n: number,
+  x: TypedArray,
+  i: number,
+  sx: number,
+  acc: Float64Array,
+  a: number,
+  sa: number,
+): void {
+  let j = 0;
+  if (sa === 0) {
+    // four partial sums: independent adds overlap instead of each waiting on the last
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    if (sx === 1) {
+      for (; j + 4 <= n; j += 4, i += 4) {
+        s0 += x[i];
+        s1 += x[i + 1];
+        s2 += x[i + 2];
+        s3 += x[i + 3];
+      }
     }
-  },
-  amin: (x, acc, _i, n, sx, sa) => (off) => {
-    let i = off[0];
-    let a = off[1];
-    for (let j = 0; j < n; j++, i += sx, a += sa) {
-      const v = x[i];
-      if (v < acc[a] || v !== v) acc[a] = v;
+    for (; j < n; j++, i += sx) s0 += x[i];
+    acc[a] += s0 + s1 + (s2 + s3);
+  } else if (sa === 1 && sx === 1) {
+    for (; j + 4 <= n; j += 4, i += 4, a += 4) {
+      acc[a] += x[i];
+      acc[a + 1] += x[i + 1];
+      acc[a + 2] += x[i + 2];
+      acc[a + 3] += x[i + 3];
     }
-  },
-  // strict comparison keeps the first occurrence; the first NaN wins and is never replaced
-  argmax: (x, acc, index, n, sx, sa, sk) => (off) => {
-    let i = off[0];
-    let a = off[1];
-    let k = off[2];
-    for (let j = 0; j < n; j++, i += sx, a += sa, k += sk) {
+    for (; j < n; j++) acc[a++] += x[i++];
+  } else for (; j < n; j++, i += sx, a += sa) acc[a] += x[i];
+}
+
+function prodRow(
+  n: number,
+  x: TypedArray,
+  i: number,
+  sx: number,
+  acc: Float64Array,
+  a: number,
+  sa: number,
+): void {
+  if (sa === 0) {
+    let p = acc[a];
+    for (let j = 0; j < n; j++, i += sx) p *= x[i];
+    acc[a] = p;
+  } else for (let j = 0; j < n; j++, i += sx, a += sa) acc[a] *= x[i];
+}
+
+// NaN propagates: once the accumulator is NaN no comparison replaces it
+function amaxRow(
+  n: number,
+  x: TypedArray,
+  i: number,
+  sx: number,
+  acc: Float64Array,
+  a: number,
+  sa: number,
+): void {
+  if (sa === 0) {
+    let m = acc[a];
+    for (let j = 0; j < n; j++, i += sx) {
       const v = x[i];
-      const best = acc[a];
+      if (v > m || v !== v) m = v;
+    }
+    acc[a] = m;
+    return;
+  }
+  for (let j = 0; j < n; j++, i += sx, a += sa) {
+    const v = x[i];
+    if (v > acc[a] || v !== v) acc[a] = v;
+  }
+}
+
+function aminRow(
+  n: number,
+  x: TypedArray,
+  i: number,
+  sx: number,
+  acc: Float64Array,
+  a: number,
+  sa: number,
+): void {
+  if (sa === 0) {
+    let m = acc[a];
+    for (let j = 0; j < n; j++, i += sx) {
+      const v = x[i];
+      if (v < m || v !== v) m = v;
+    }
+    acc[a] = m;
+    return;
+  }
+  for (let j = 0; j < n; j++, i += sx, a += sa) {
+    const v = x[i];
+    if (v < acc[a] || v !== v) acc[a] = v;
+  }
+}
+
+// strict comparison keeps the first occurrence; the first NaN wins and is never replaced
+const argmaxRow: RowFn = (n, x, i, sx, acc, a, sa, index, k, sk) => {
+  if (sa === 0) {
+    let best = acc[a];
+    let at = index[a];
+    for (let j = 0; j < n; j++, i += sx, k += sk) {
+      const v = x[i];
       if (v > best || (v !== v && best === best)) {
-        acc[a] = v;
-        index[a] = k;
+        best = v;
+        at = k;
       }
     }
-  },
-  argmin: (x, acc, index, n, sx, sa, sk) => (off) => {
-    let i = off[0];
-    let a = off[1];
-    let k = off[2];
-    for (let j = 0; j < n; j++, i += sx, a += sa, k += sk) {
+    acc[a] = best;
+    index[a] = at;
+    return;
+  }
+  for (let j = 0; j < n; j++, i += sx, a += sa, k += sk) {
+    const v = x[i];
+    const best = acc[a];
+    if (v > best || (v !== v && best === best)) {
+      acc[a] = v;
+      index[a] = k;
+    }
+  }
+};
+
+const argminRow: RowFn = (n, x, i, sx, acc, a, sa, index, k, sk) => {
+  if (sa === 0) {
+    let best = acc[a];
+    let at = index[a];
+    for (let j = 0; j < n; j++, i += sx, k += sk) {
       const v = x[i];
-      const best = acc[a];
       if (v < best || (v !== v && best === best)) {
-        acc[a] = v;
-        index[a] = k;
+        best = v;
+        at = k;
       }
     }
-  },
+    acc[a] = best;
+    index[a] = at;
+    return;
+  }
+  for (let j = 0; j < n; j++, i += sx, a += sa, k += sk) {
+    const v = x[i];
+    const best = acc[a];
+    if (v < best || (v !== v && best === best)) {
+      acc[a] = v;
+      index[a] = k;
+    }
+  }
+};
+
+const ROW: Record<ReduceOp, RowFn> = {
+  sum: sumRow,
+  prod: prodRow,
+  amax: amaxRow,
+  amin: aminRow,
+  argmax: argmaxRow,
+  argmin: argminRow,
 };
 
 /** Stores a row-major float64 result into a (possibly strided) output view. */
 export function writeAcc(out: CpuView, acc: Float64Array): void {
   const shape = out.shape;
+  const o = out.buffer;
+  const bool = out.dtype === 'bool';
+  // a contiguous numeric output: TypedArray.set converts exactly like an element store
+  if (!bool && isContiguous(out)) {
+    o.set(acc.subarray(0, numelOf(shape)), out.offset);
+    return;
+  }
   const layout = coalesce(shape, [out.strides, contiguous(shape)]);
   const last = layout.shape.length - 1;
   const n = layout.shape[last];
   const so = layout.strides[0][last];
   const sa = layout.strides[1][last];
-  const o = out.buffer;
-  const bool = out.dtype === 'bool';
-  forEachRow(layout, [out.offset, 0], (off) => {
+  const c = new RowCursor(layout, [out.offset, 0]);
+  const off = c.off;
+  do {
     for (let j = 0, i = off[0], a = off[1]; j < n; j++, i += so, a += sa)
-      o[i] = bool ? (acc[a] !== 0 ? 1 : 0) : acc[a];
-  });
+      o[i] = bool ? +(acc[a] !== 0) : acc[a];
+  } while (c.next());
 }
