@@ -1,4 +1,5 @@
-import type { Col2imAttrs, Im2colAttrs } from '@kindling/ops';
+import type { Col2imAttrs, Im2colAttrs, View } from '@kindling/ops';
+import type { CpuBuffer } from '../src/context.js';
 import { describe, expect, it } from 'vitest';
 import { cpuBackend } from '../src/index.js';
 import {
@@ -128,5 +129,50 @@ describe('im2col / col2im', () => {
     expect(v[0]).toBe(4);
     expect(v[5]).toBe(9);
     expect(v[1]).toBe(6);
+  });
+
+  // the contiguous float32 fast path (im2col-f32.ts) against the definition and the strided path
+  const FAST: Case[] = [
+    ...CASES,
+    { input: [1, 2, 7, 8], kernel: [3, 3], stride: [2, 3], padding: [2, 1], dilation: [2, 2] },
+    { input: [2, 3, 5, 5], kernel: [1, 1], stride: [1, 1], padding: [0, 0], dilation: [1, 1] },
+    { input: [1, 1, 3, 4], kernel: [2, 2], stride: [1, 1], padding: [3, 3], dilation: [1, 1] },
+    { input: [1, 2, 1, 6], kernel: [1, 3], stride: [1, 2], padding: [0, 1], dilation: [1, 1] },
+    // one memcpy per block (output rows as long as the input rows they step over)
+    { input: [1, 2, 6, 7], kernel: [3, 3], stride: [1, 1], padding: [2, 2], dilation: [2, 2] },
+    { input: [1, 1, 4, 2], kernel: [1, 1], stride: [2, 1], padding: [0, 1], dilation: [1, 1] },
+    { input: [1, 2, 3, 4, 5], kernel: [2, 3, 3], stride: [1, 1, 1], padding: [1, 1, 1], dilation: [1, 1, 1] },
+  ];
+
+  /** A contiguous float32 view at offset 3 of a larger buffer, sentinels (77) on both sides. */
+  function offsetView(shape: number[], v: readonly number[]): View<CpuBuffer> {
+    const n = numel(shape);
+    const buf = new Float32Array(n + 6).fill(77);
+    buf.set(v, 3);
+    const strides = shape.map((_, d) => numel(shape.slice(d + 1)));
+    return { buffer: buf, dtype: 'float32', shape: [...shape], strides, offset: 3 };
+  }
+  const guards = (v: View<CpuBuffer>) => [...v.buffer.subarray(0, 3), ...v.buffer.subarray(-3)];
+
+  it.each(
+    FAST.map((c) => [c.input.join('x'), c.kernel.join('x'), c] as const),
+  )('contiguous float32 im2col/col2im on %s, kernel %s match the strided path', (_i, _k, c) => {
+    const outSize = outSizeOf(c);
+    const oShape = [c.input[0], c.input[1] * numel(c.kernel), numel(outSize)];
+    const xv = randomValues(numel(c.input), 4).map((v) => storeAs('float32', v));
+    for (const padValue of [0, -Infinity, 1.5]) {
+      const out = offsetView(oShape, new Array(numel(oShape)).fill(-7));
+      be.run('im2col', [out], [offsetView(c.input, xv)], { ...c, outSize, padValue });
+      expectSame(values(out), reference(c, xv, padValue), `pad ${padValue}`);
+      expect(guards(out)).toEqual(new Array(6).fill(77));
+    }
+    const yv = randomValues(numel(oShape), 5).map((v) => storeAs('float32', v));
+    const attrs: Col2imAttrs = { ...c, outSize, inputSize: c.input.slice(2) };
+    const fast = offsetView(c.input, new Array(numel(c.input)).fill(-7));
+    be.run('col2im', [fast], [offsetView(oShape, yv)], attrs);
+    const slow = outView('float32', c.input, 'padded');
+    be.run('col2im', [slow], [makeView('float32', oShape, yv, 'permuted')], attrs);
+    expectSame(values(fast), values(slow)); // same summation order, so bit-identical
+    expect(guards(fast)).toEqual(new Array(6).fill(77));
   });
 });

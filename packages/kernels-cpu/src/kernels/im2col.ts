@@ -1,54 +1,14 @@
-import type { Col2imAttrs, Im2colAttrs } from '@kindling/ops';
-import { type CpuKernel, type CpuView, computeDTypes } from '../context.js';
+import { type CpuKernel, type CpuView, computeDTypes, isContiguous } from '../context.js';
 import { numelOf } from '../strided.js';
 import { fill } from './fill.js';
+import { col2imF32, im2colF32 } from './im2col-f32.js';
+import { type Geometry, geometry, validRange } from './im2col-geometry.js';
 
-/**
- * im2col: [N, C, *spatial] -> [N, C*K, L], row c*K + (kernel offset, row-major), column the
- * output grid position (row-major); input position per dim o*stride - padding + k*dilation,
- * `padValue` outside. col2im is its adjoint: zero the output, then add each window back,
- * dropping positions outside. 1-D and 2-D problems run as 3-D with leading size-1 dims.
- */
-interface Geometry {
-  readonly batch: number;
-  readonly channels: number;
-  /** Per spatial dim (3 after padding): kernel, stride, padding, dilation, out size, in size. */
-  readonly k: number[];
-  readonly s: number[];
-  readonly p: number[];
-  readonly d: number[];
-  readonly o: number[];
-  readonly i: number[];
-  /** Strides of the image view [N, C, D, H, W] and the column view [N, C*K, L]. */
-  readonly img: number[];
-  readonly col: number[];
-  readonly imgOffset: number;
-  readonly colOffset: number;
-}
-
-function geometry(a: Im2colAttrs | Col2imAttrs, img: CpuView, col: CpuView): Geometry {
-  const sd = a.kernel.length;
-  if (sd < 1 || sd > 3 || img.shape.length !== sd + 2 || col.shape.length !== 3) {
-    throw new RangeError(
-      `cpu im2col/col2im: expected [N, C, *spatial] with 1-3 spatial dims, got [${img.shape}] and [${col.shape}]`,
-    );
-  }
-  const pad = <T>(v: readonly T[], fillv: T): T[] => [...new Array<T>(3 - sd).fill(fillv), ...v];
-  return {
-    batch: img.shape[0],
-    channels: img.shape[1],
-    k: pad(a.kernel, 1),
-    s: pad(a.stride, 1),
-    p: pad(a.padding, 0),
-    d: pad(a.dilation, 1),
-    o: pad(a.outSize, 1),
-    i: pad(img.shape.slice(2), 1),
-    img: [img.strides[0], img.strides[1], ...pad(img.strides.slice(2), 0)],
-    col: [...col.strides],
-    imgOffset: img.offset,
-    colOffset: col.offset,
-  };
-}
+// im2col: [N, C, *spatial] -> [N, C*K, L], row c*K + (kernel offset, row-major), column the
+// output grid position (row-major); input position per dim o*stride - padding + k*dilation,
+// `padValue` outside. col2im is its adjoint: zero the output, then add each window back,
+// dropping positions outside. 1-D and 2-D problems run as 3-D with leading size-1 dims.
+// Contiguous float32 takes im2col-f32.ts; everything else the strided loops below.
 
 /**
  * Calls `row(inside, img, col, lo, hi)` for every (n, c, kernel offset, output row): the row's OW
@@ -78,8 +38,7 @@ function forEachRow(
           for (let kx = 0; kx < KW; kx++, r++) {
             // ix = ox*SW - PW + kx*DW lies in [0, IW) for ox in [lo, hi)
             const shift = kx * DW - PW;
-            const lo = Math.min(OW, Math.max(0, Math.ceil(-shift / SW)));
-            const hi = Math.max(lo, Math.min(OW, Math.floor((IW - 1 - shift) / SW) + 1));
+            const [lo, hi] = validRange(shift, SW, IW, OW);
             let col = g.colOffset + n * cn + r * cr;
             for (let oz = 0; oz < OD; oz++) {
               const iz = oz * SD - PD + kz * DD;
@@ -100,6 +59,10 @@ export const im2col: CpuKernel<'im2col'> = (_ctx, [out], [x], attrs) => {
   computeDTypes('im2col', [out, x]);
   if (numelOf(out.shape) === 0) return;
   const g = geometry(attrs, x, out);
+  if (denseF32(x, out)) {
+    im2colF32(g, x.buffer as Float32Array, out.buffer as Float32Array, attrs.padValue);
+    return;
+  }
   const X = x.buffer;
   const O = out.buffer;
   const pad = out.dtype === 'bool' ? (attrs.padValue !== 0 ? 1 : 0) : attrs.padValue;
@@ -121,6 +84,12 @@ export const im2col: CpuKernel<'im2col'> = (_ctx, [out], [x], attrs) => {
 
 export const col2im: CpuKernel<'col2im'> = (ctx, [out], [col], attrs) => {
   computeDTypes('col2im', [out, col]);
+  if (denseF32(out, col)) {
+    const O = out.buffer as Float32Array;
+    O.fill(0, out.offset, out.offset + numelOf(out.shape));
+    if (numelOf(col.shape) > 0) col2imF32(geometry(attrs, out, col), col.buffer as Float32Array, O);
+    return;
+  }
   fill(ctx, [out], [], { value: 0 });
   if (numelOf(col.shape) === 0) return;
   const g = geometry(attrs, out, col);
@@ -133,3 +102,8 @@ export const col2im: CpuKernel<'col2im'> = (ctx, [out], [col], attrs) => {
     for (let ox = lo, c = col + lo * cl, i = img + lo * step; ox < hi; ox++, c += cl, i += step) O[i] += C[c];
   });
 };
+
+/** The float32 fast path's precondition: both views contiguous (any offset). */
+function denseF32(img: CpuView, col: CpuView): boolean {
+  return img.dtype === 'float32' && col.dtype === 'float32' && isContiguous(img) && isContiguous(col);
+}
