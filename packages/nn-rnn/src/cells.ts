@@ -2,7 +2,8 @@
 import { Module, Parameter, uniform_ } from '@kindling/nn-layers';
 import { type Device, type DType, empty, type Tensor, zeros } from '@kindling/tensor';
 import { gruCell, lstmCell, rnnReluCell, rnnTanhCell } from './functional/cells.js';
-import { checkSize, py } from './util.js';
+import { checkSize } from './arg-checks.js';
+import { py } from './py-format.js';
 
 export interface RNNCellBaseOptions {
   /** Use bias_ih and bias_hh (default true). */

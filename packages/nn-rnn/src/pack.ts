@@ -5,7 +5,8 @@
  */
 import { cat, full, pad, stack, type Tensor, tensor } from '@kindling/tensor';
 import { hostIndices, PackedSequence, rememberHost } from './packed-sequence.js';
-import { hostInts, list } from './util.js';
+import { hostInts } from './host-ints.js';
+import { list } from './py-format.js';
 
 export interface PackPaddedOptions {
   /** Input is (B, T, *) instead of (T, B, *). Default false. */

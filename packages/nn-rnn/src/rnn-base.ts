@@ -11,7 +11,9 @@ import {
   rnnTanh,
 } from './functional/recurrent.js';
 import { PackedSequence } from './packed-sequence.js';
-import { checkSize, hostInts, list, py, sameShape, tuple } from './util.js';
+import { checkSize, sameShape } from './arg-checks.js';
+import { hostInts } from './host-ints.js';
+import { list, py, tuple } from './py-format.js';
 
 /** The keyword arguments of RNN, LSTM and GRU (PyTorch's, camelCased). */
 export interface RNNBaseOptions {

@@ -1,6 +1,7 @@
 /** Elementwise activations (torch.nn.functional), with PyTorch's gradients at the kinks. */
 import { type Generator, rand, type Tensor, where } from '@kindling/tensor';
-import { maybeInplace, opts } from './util.js';
+import { maybeInplace } from './inplace.js';
+import { opts } from './positional-options.js';
 
 export interface InplaceOptions {
   inplace?: boolean;

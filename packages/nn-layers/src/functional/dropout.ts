@@ -1,6 +1,8 @@
 /** dropout, dropout1d/2d/3d, alphaDropout, featureAlphaDropout (torch.nn.functional). */
 import { type Generator, rand, type Tensor } from '@kindling/tensor';
-import { maybeInplace, opts, shapeStr } from './util.js';
+import { maybeInplace } from './inplace.js';
+import { opts } from './positional-options.js';
+import { shapeStr } from './shape-str.js';
 
 export interface DropoutOptions {
   /** Probability of an element (a channel, for the feature variants) being zeroed. Default 0.5. */

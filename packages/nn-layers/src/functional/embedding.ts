@@ -1,6 +1,6 @@
 /** embedding and embeddingBag (torch.nn.functional). */
 import { arange, noGrad, type Tensor, where, zeros } from '@kindling/tensor';
-import { shapeStr } from './util.js';
+import { shapeStr } from './shape-str.js';
 
 export interface EmbeddingOptions {
   /** Row whose gradient stays zero. */

@@ -6,4 +6,4 @@ export * from './linear.js';
 export * from './normalization.js';
 export * from './shape.js';
 export * from './softmax.js';
-export { maybeInplace } from './util.js';
+export { maybeInplace } from './inplace.js';

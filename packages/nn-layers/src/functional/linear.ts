@@ -1,6 +1,6 @@
 /** linear and bilinear (torch.nn.functional). */
 import type { Tensor } from '@kindling/tensor';
-import { shapeStr } from './util.js';
+import { shapeStr } from './shape-str.js';
 
 /** x·Wᵀ + b. input [*, in], weight [out, in], bias [out] → [*, out]. */
 export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {

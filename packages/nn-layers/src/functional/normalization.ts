@@ -1,6 +1,6 @@
 /** batchNorm, instanceNorm, layerNorm, groupNorm, rmsNorm, localResponseNorm, normalize. */
 import { cat, noGrad, type Tensor, zeros } from '@kindling/tensor';
-import { shapeStr } from './util.js';
+import { shapeStr } from './shape-str.js';
 
 /** [1, C, 1, ...] for broadcasting a per-channel vector over an input of rank `ndim`. */
 const channelShape = (c: number, ndim: number) => Array.from({ length: ndim }, (_, i) => (i === 1 ? c : 1));

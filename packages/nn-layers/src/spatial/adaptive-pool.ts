@@ -2,7 +2,7 @@
 import type { Tensor } from '@kindling/tensor';
 import { Module } from '../module.js';
 import { type AdaptiveSize, adaptiveAvgPoolNd, adaptiveMaxPoolNd } from './functional/pool.js';
-import { pyTuple } from './utils.js';
+import { pyTuple } from './py-format.js';
 
 function checkOutputSize(name: string, sd: number, outputSize: AdaptiveSize): void {
   const list = Array.isArray(outputSize) ? outputSize : [outputSize];

@@ -16,7 +16,7 @@ import { pyTuple } from '../repr.js';
 import { convTransposeOutputPadding } from './functional/conv.js';
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from '../init.js';
 import { type FactoryOptions, newParam } from '../layers/factory.js';
-import { ntuple, type Size } from './utils.js';
+import { ntuple, type Size } from './ntuple.js';
 
 /** How a convolution pads its input: with zeros, or by reflecting, replicating or wrapping the border. */
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';

@@ -2,7 +2,7 @@
 import type { Tensor } from '@kindling/tensor';
 import { Module } from '../module.js';
 import { cosineSimilarity, pairwiseDistance } from './functional/distance.js';
-import { renamed } from './utils.js';
+import { renamed } from './renamed-error.js';
 
 /**
  * Cosine similarity along `dim`: x1·x2 / max(‖x1‖·‖x2‖, eps). Inputs (*1, D, *2) (broadcastable)

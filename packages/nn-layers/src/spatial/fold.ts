@@ -3,7 +3,8 @@ import type { Tensor } from '@kindling/tensor';
 import { Module } from '../module.js';
 import { pyRepr } from '../repr.js';
 import { type FoldOptions, fold, unfold } from './functional/fold.js';
-import { ntuple, renamed, type Size } from './utils.js';
+import { ntuple, type Size } from './ntuple.js';
+import { renamed } from './renamed-error.js';
 
 /**
  * Extracts sliding local blocks: (N, C, H, W) → (N, C·∏kernel_size, L) or (C, H, W) →

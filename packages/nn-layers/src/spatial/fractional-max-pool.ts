@@ -2,7 +2,7 @@
 import type { Tensor } from '@kindling/tensor';
 import { Module } from '../module.js';
 import { fractionalMaxPoolNd } from './functional/fractional.js';
-import { ntuple, type Size } from './utils.js';
+import { ntuple, type Size } from './ntuple.js';
 
 /** What a fractional max pool returns: the pooled tensor, or [values, indices] with returnIndices. */
 export type FractionalMaxPoolResult<R extends boolean> = R extends true

@@ -13,4 +13,4 @@ export * from './padding.js';
 export * from './pixel-shuffle.js';
 export * from './pooling.js';
 export * from './upsample.js';
-export type { Size } from './utils.js';
+export type { Size } from './ntuple.js';

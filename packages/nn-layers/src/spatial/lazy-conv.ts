@@ -17,7 +17,7 @@ import {
   ConvTranspose3d,
   type ConvTransposeModuleOptions,
 } from './conv.js';
-import type { Size } from './utils.js';
+import type { Size } from './ntuple.js';
 
 type Became = { prototype: ConvNd };
 

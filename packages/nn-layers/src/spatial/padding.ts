@@ -6,7 +6,8 @@ import { fmtShape } from '@kindling/ops';
 import { pad, type PadMode, type Tensor } from '@kindling/tensor';
 import { Module } from '../module.js';
 import { pyRepr } from '../repr.js';
-import { pyTuple, type Size } from './utils.js';
+import type { Size } from './ntuple.js';
+import { pyTuple } from './py-format.js';
 
 /** PyTorch's padding argument: one number for every side, or (left, right[, top, bottom[, front, back]]). */
 function expandPadding(name: string, padding: Size, sd: number): number[] {

@@ -2,7 +2,7 @@
 import type { Tensor } from '@kindling/tensor';
 import { Module } from '../module.js';
 import { channelShuffle, pixelShuffle, pixelUnshuffle } from './functional/pixel.js';
-import { renamed } from './utils.js';
+import { renamed } from './renamed-error.js';
 
 function positiveInt(name: string, what: string, v: number): number {
   if (!Number.isInteger(v) || v <= 0)

@@ -3,7 +3,9 @@ import { maxPool1d, maxPool2d, maxPool3d, type Tensor } from '@kindling/tensor';
 import { Module } from '../module.js';
 import { pyRepr } from '../repr.js';
 import { avgPool1d, avgPool2d, avgPool3d, lpPoolNd, maxUnpoolNd } from './functional/pool.js';
-import { ntuple, pyTuple, type Size, spatialRank } from './utils.js';
+import { spatialRank } from './arg-checks.js';
+import { ntuple, type Size } from './ntuple.js';
+import { pyTuple } from './py-format.js';
 
 /** What a max pool returns: the pooled tensor, or [values, indices] with returnIndices. */
 export type MaxPoolResult<R extends boolean> = R extends true

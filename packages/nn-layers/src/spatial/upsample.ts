@@ -3,7 +3,8 @@ import type { Tensor } from '@kindling/tensor';
 import { Module } from '../module.js';
 import { pyFloat } from '../repr.js';
 import { type InterpolateMode, interpolate } from './functional/interpolate.js';
-import { pyTuple, renamed } from './utils.js';
+import { pyTuple } from './py-format.js';
+import { renamed } from './renamed-error.js';
 
 /** Keyword options of Upsample: exactly one of size and scaleFactor. */
 export interface UpsampleModuleOptions {

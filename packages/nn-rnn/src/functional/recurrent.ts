@@ -9,7 +9,8 @@
  */
 import { dropout, linear } from '@kindling/nn-layers';
 import { cat, stack, type Tensor } from '@kindling/tensor';
-import { hostInts, list } from '../util.js';
+import { hostInts } from '../host-ints.js';
+import { list } from '../py-format.js';
 import { gruGates, lstmGates, rnnGates } from './gates.js';
 import { fusedDirection } from './layer.js';
 

@@ -1,7 +1,9 @@
 /** F.unfold (im2col) and F.fold (col2im) over 2-D spatial inputs. */
 import { fmtShape, numel } from '@kindling/ops';
 import type { Tensor } from '@kindling/tensor';
-import { checkAtLeast, ntuple, pyTuple, type Size } from '../utils.js';
+import { checkAtLeast } from '../arg-checks.js';
+import { ntuple, type Size } from '../ntuple.js';
+import { pyTuple } from '../py-format.js';
 
 /** Options of fold/unfold (PyTorch's defaults: dilation 1, padding 0, stride 1). */
 export interface FoldOptions {

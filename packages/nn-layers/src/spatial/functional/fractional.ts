@@ -1,7 +1,8 @@
 /** Fractional max pooling (Graham, 2014) with PyTorch's pseudo-random interval sequences. */
 import { fmtShape, numel } from '@kindling/ops';
 import { defaultGenerator, type Generator, type Tensor } from '@kindling/tensor';
-import { checkAtLeast, ntuple, type Size, spatialRank } from '../utils.js';
+import { checkAtLeast, spatialRank } from '../arg-checks.js';
+import { ntuple, type Size } from '../ntuple.js';
 import { windowMax } from './pool.js';
 
 /** Options of the fractional max pools: exactly one of `outputSize` and `outputRatio`. */

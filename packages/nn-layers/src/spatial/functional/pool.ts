@@ -4,7 +4,8 @@
  */
 import { fmtShape, numel } from '@kindling/ops';
 import { avgPool1d, avgPool2d, avgPool3d, type Tensor, tensor } from '@kindling/tensor';
-import { checkAtLeast, ntuple, type Size, spatialRank } from '../utils.js';
+import { checkAtLeast, spatialRank } from '../arg-checks.js';
+import { ntuple, type Size } from '../ntuple.js';
 
 export {
   type AvgPoolOptions,
