@@ -190,6 +190,57 @@ const weight = (s: string, lse: string) =>
 const loop = (name: string, n: string | number, bodyText: string) =>
   `for (var ${name} = 0; ${name} < ${n}; ${name}++) { ${bodyText} }`;
 
+/** WGSL: `var NAME: array<f32, width>` in registers, loaded from row ROW of operand SRC. */
+const privateRow = (a: Access, name: string, src: string, row: string, width: number) =>
+  `var ${name}: array<f32, ${Math.max(1, width)}>;\n  ${loop('kd_e', width, `${name}[kd_e] = ${a.ld(src, row, 'kd_e')};`)}`;
+
+/**
+ * WGSL: the workgroup's threads stage rows [R0, R0 + BC) of SRC (`width` wide, or a [.., rows]
+ * operand when `rowsOnly`; rows at or past BOUND read as 0) into workgroup array NAME, row-major.
+ */
+function stageTile(
+  a: Access,
+  name: string,
+  src: string,
+  bc: number,
+  width: number,
+  r0: string,
+  bound: string,
+  rowsOnly = false,
+): string {
+  const col = rowsOnly ? undefined : `kd_x % ${Math.max(1, width)}`;
+  return `
+    for (var kd_x = kd_t; kd_x < ${bc * width}; kd_x += ${BR}) {
+      let kd_r = ${r0} + kd_x / ${Math.max(1, width)};
+      var kd_val = 0.0;
+      if (kd_r < ${bound}) { kd_val = ${a.ld(src, 'kd_r', col)}; }
+      ${name}[kd_x] = kd_val;
+    }`;
+}
+
+/**
+ * The query-row passes (forward, backward dq) walk key tiles: K and V tiles staged in workgroup
+ * memory when rows fit in registers, else read from memory. Their declarations, staging code and
+ * element accessors.
+ */
+function keyTiles(a: Access, small: boolean, bc: number, E: number, Ev: number) {
+  return {
+    K: (c: string, e: string) => (small ? `kd_Ks[(${c}) * ${E} + ${e}]` : a.ld('k', `kd_j0 + ${c}`, e)),
+    V: (c: string, e: string) => (small ? `kd_Vs[(${c}) * ${Ev} + ${e}]` : a.ld('v', `kd_j0 + ${c}`, e)),
+    stage: small
+      ? `${stageTile(a, 'kd_Ks', 'k', bc, E, 'kd_j0', 'kd_S')}
+    ${stageTile(a, 'kd_Vs', 'v', bc, Ev, 'kd_j0', 'kd_S')}
+    workgroupBarrier();`
+      : '',
+  };
+}
+
+/** Workgroup declarations of the K and V tiles of {@link keyTiles}. */
+const keyTileDecls = (small: boolean, bc: number, E: number, Ev: number) =>
+  small
+    ? `var<workgroup> kd_Ks: array<f32, ${bc * Math.max(1, E)}>;\nvar<workgroup> kd_Vs: array<f32, ${bc * Math.max(1, Ev)}>;`
+    : '';
+
 export const attention: GpuKernel<'attention'> = (ctx, [out, lse], [q, k, v, mask], { scale, causal }) => {
   const g = geometry('attention', q, k, v, mask);
   const { E, Ev } = g;
@@ -205,9 +256,7 @@ export const attention: GpuKernel<'attention'> = (ctx, [out, lse], [q, k, v, mas
   ];
   if (mask) ops.push({ name: 'mask', view: mask, trailing: 2 });
   if (acc) ops.push({ name: 'acc', view: acc, write: true, trailing: 2 });
-  const shared = small
-    ? `var<workgroup> kd_Ks: array<f32, ${BC * Math.max(1, E)}>;\nvar<workgroup> kd_Vs: array<f32, ${BC * Math.max(1, Ev)}>;`
-    : '';
+  const shared = keyTileDecls(small, BC, E, Ev);
   pass(
     ctx,
     'attention',
@@ -219,10 +268,7 @@ export const attention: GpuKernel<'attention'> = (ctx, [out, lse], [q, k, v, mas
     shared,
     (a) => {
       const Q = (e: string) => (small ? `kd_qv[${e}]` : a.ld('q', 'kd_ii', e));
-      const K = (c: string, e: string) =>
-        small ? `kd_Ks[(${c}) * ${E} + ${e}]` : a.ld('k', `kd_j0 + ${c}`, e);
-      const V = (c: string, e: string) =>
-        small ? `kd_Vs[(${c}) * ${Ev} + ${e}]` : a.ld('v', `kd_j0 + ${c}`, e);
+      const { K, V, stage } = keyTiles(a, small, BC, E, Ev);
       const getAcc = (e: string) => (small ? `kd_acc[${e}]` : a.ld('acc', 'kd_ii', e));
       const setAcc = (e: string, val: string) =>
         small ? `kd_acc[${e}] = ${val};` : a.st('acc', 'kd_ii', e, val);
@@ -231,7 +277,7 @@ export const attention: GpuKernel<'attention'> = (ctx, [out, lse], [q, k, v, mas
   let kd_active = kd_i < kd_L;
   let kd_ii = min(kd_i, kd_L - 1);
   ${small ? '' : 'if (!kd_active) { return; }'}
-  ${small ? `var kd_qv: array<f32, ${Math.max(1, E)}>;\n  ${loop('kd_e', E, `kd_qv[kd_e] = ${a.ld('q', 'kd_ii', 'kd_e')};`)}` : ''}
+  ${small ? privateRow(a, 'kd_qv', 'q', 'kd_ii', E) : ''}
   ${small ? `var kd_acc: array<f32, ${Math.max(1, Ev)}>;` : ''}
   ${loop('kd_e', Ev, setAcc('kd_e', '0.0'))}
   var kd_m = -kd_inf();
@@ -240,23 +286,7 @@ export const attention: GpuKernel<'attention'> = (ctx, [out, lse], [q, k, v, mas
   var kd_end = kd_S;
   ${causal ? `kd_end = min(kd_S, (i32(kd_wid.x) + 1) * ${BR});` : ''}
   for (var kd_j0 = 0; kd_j0 < kd_end; kd_j0 += ${BC}) {
-    ${
-      small
-        ? `for (var kd_x = kd_t; kd_x < ${BC * E}; kd_x += ${BR}) {
-      let kd_j = kd_j0 + kd_x / ${Math.max(1, E)};
-      var kd_val = 0.0;
-      if (kd_j < kd_S) { kd_val = ${a.ld('k', 'kd_j', `kd_x % ${Math.max(1, E)}`)}; }
-      kd_Ks[kd_x] = kd_val;
-    }
-    for (var kd_x = kd_t; kd_x < ${BC * Ev}; kd_x += ${BR}) {
-      let kd_j = kd_j0 + kd_x / ${Math.max(1, Ev)};
-      var kd_val = 0.0;
-      if (kd_j < kd_S) { kd_val = ${a.ld('v', 'kd_j', `kd_x % ${Math.max(1, Ev)}`)}; }
-      kd_Vs[kd_x] = kd_val;
-    }
-    workgroupBarrier();`
-        : ''
-    }
+    ${stage}
     let kd_n = min(${BC}, kd_end - kd_j0);
     var kd_sc: array<f32, ${BC}>;
     var kd_tm = -kd_inf();
@@ -326,9 +356,7 @@ export const attentionBackward: GpuKernel<'attentionBackward'> = (
     ];
     if (mask) ops.push({ name: 'mask', view: mask, trailing: 2 });
     if (acc) ops.push({ name: 'acc', view: acc, write: true, trailing: 2 });
-    const shared = small
-      ? `var<workgroup> kd_Ks: array<f32, ${BC * Math.max(1, E)}>;\nvar<workgroup> kd_Vs: array<f32, ${BC * Math.max(1, Ev)}>;`
-      : '';
+    const shared = keyTileDecls(small, BC, E, Ev);
     pass(
       ctx,
       'attentionBackward(dq)',
@@ -341,10 +369,7 @@ export const attentionBackward: GpuKernel<'attentionBackward'> = (
       (a) => {
         const Q = (e: string) => (small ? `kd_qv[${e}]` : a.ld('q', 'kd_ii', e));
         const G = (e: string) => (small ? `kd_gv[${e}]` : a.ld('dout', 'kd_ii', e));
-        const K = (c: string, e: string) =>
-          small ? `kd_Ks[(${c}) * ${E} + ${e}]` : a.ld('k', `kd_j0 + ${c}`, e);
-        const V = (c: string, e: string) =>
-          small ? `kd_Vs[(${c}) * ${Ev} + ${e}]` : a.ld('v', `kd_j0 + ${c}`, e);
+        const { K, V, stage } = keyTiles(a, small, BC, E, Ev);
         const getAcc = (e: string) => (small ? `kd_acc[${e}]` : a.ld('acc', 'kd_ii', e));
         const setAcc = (e: string, val: string) =>
           small ? `kd_acc[${e}] = ${val};` : a.st('acc', 'kd_ii', e, val);
@@ -353,8 +378,8 @@ export const attentionBackward: GpuKernel<'attentionBackward'> = (
   let kd_active = kd_i < kd_L;
   let kd_ii = min(kd_i, kd_L - 1);
   ${small ? '' : 'if (!kd_active) { return; }'}
-  ${small ? `var kd_qv: array<f32, ${Math.max(1, E)}>;\n  ${loop('kd_e', E, `kd_qv[kd_e] = ${a.ld('q', 'kd_ii', 'kd_e')};`)}` : ''}
-  ${small ? `var kd_gv: array<f32, ${Math.max(1, Ev)}>;\n  ${loop('kd_e', Ev, `kd_gv[kd_e] = ${a.ld('dout', 'kd_ii', 'kd_e')};`)}` : ''}
+  ${small ? privateRow(a, 'kd_qv', 'q', 'kd_ii', E) : ''}
+  ${small ? privateRow(a, 'kd_gv', 'dout', 'kd_ii', Ev) : ''}
   ${small ? `var kd_acc: array<f32, ${Math.max(1, E)}>;` : ''}
   ${loop('kd_e', E, setAcc('kd_e', '0.0'))}
   var kd_D = 0.0;
@@ -363,23 +388,7 @@ export const attentionBackward: GpuKernel<'attentionBackward'> = (
   var kd_end = kd_S;
   ${causal ? `kd_end = min(kd_S, (i32(kd_wid.x) + 1) * ${BR});` : ''}
   for (var kd_j0 = 0; kd_j0 < kd_end; kd_j0 += ${BC}) {
-    ${
-      small
-        ? `for (var kd_x = kd_t; kd_x < ${BC * E}; kd_x += ${BR}) {
-      let kd_j = kd_j0 + kd_x / ${Math.max(1, E)};
-      var kd_val = 0.0;
-      if (kd_j < kd_S) { kd_val = ${a.ld('k', 'kd_j', `kd_x % ${Math.max(1, E)}`)}; }
-      kd_Ks[kd_x] = kd_val;
-    }
-    for (var kd_x = kd_t; kd_x < ${BC * Ev}; kd_x += ${BR}) {
-      let kd_j = kd_j0 + kd_x / ${Math.max(1, Ev)};
-      var kd_val = 0.0;
-      if (kd_j < kd_S) { kd_val = ${a.ld('v', 'kd_j', `kd_x % ${Math.max(1, Ev)}`)}; }
-      kd_Vs[kd_x] = kd_val;
-    }
-    workgroupBarrier();`
-        : ''
-    }
+    ${stage}
     let kd_n = min(${BC}, kd_end - kd_j0);
     for (var kd_c = 0; kd_c < kd_n; kd_c++) {
       let kd_j = kd_j0 + kd_c;
@@ -452,20 +461,15 @@ var<workgroup> kd_Ds: array<f32, ${BC}>;`
         const get = (n: 'k' | 'v', e: string) => (small ? `kd_a${n}[${e}]` : a.ld(`acc${n}`, 'kd_jj', e));
         const set = (n: 'k' | 'v', e: string, val: string) =>
           small ? `kd_a${n}[${e}] = ${val};` : a.st(`acc${n}`, 'kd_jj', e, val);
-        const tile = (name: string, src: string, width: number, col: (x: string) => string | undefined) => `
-    for (var kd_x = kd_t; kd_x < ${BC * width}; kd_x += ${BR}) {
-      let kd_r = kd_i0 + kd_x / ${Math.max(1, width)};
-      var kd_val = 0.0;
-      if (kd_r < kd_L) { kd_val = ${a.ld(src, 'kd_r', col('kd_x'))}; }
-      ${name}[kd_x] = kd_val;
-    }`;
+        const tile = (name: string, src: string, width: number, rowsOnly = false) =>
+          stageTile(a, name, src, BC, width, 'kd_i0', 'kd_L', rowsOnly);
         return `
   let kd_j = i32(kd_wid.x) * ${BR} + kd_t;
   let kd_active = kd_j < kd_S;
   let kd_jj = min(kd_j, kd_S - 1);
   ${small ? '' : 'if (!kd_active) { return; }'}
-  ${small ? `var kd_kv: array<f32, ${Math.max(1, E)}>;\n  ${loop('kd_e', E, `kd_kv[kd_e] = ${a.ld('k', 'kd_jj', 'kd_e')};`)}` : ''}
-  ${small ? `var kd_vv: array<f32, ${Math.max(1, Ev)}>;\n  ${loop('kd_e', Ev, `kd_vv[kd_e] = ${a.ld('v', 'kd_jj', 'kd_e')};`)}` : ''}
+  ${small ? privateRow(a, 'kd_kv', 'k', 'kd_jj', E) : ''}
+  ${small ? privateRow(a, 'kd_vv', 'v', 'kd_jj', Ev) : ''}
   ${small ? `var kd_ak: array<f32, ${Math.max(1, E)}>;\n  var kd_av: array<f32, ${Math.max(1, Ev)}>;` : ''}
   ${loop('kd_e', E, set('k', 'kd_e', '0.0'))}
   ${loop('kd_e', Ev, set('v', 'kd_e', '0.0'))}
@@ -474,10 +478,10 @@ var<workgroup> kd_Ds: array<f32, ${BC}>;`
   for (var kd_i0 = kd_start; kd_i0 < kd_L; kd_i0 += ${BC}) {
     ${
       small
-        ? `${tile('kd_Qs', 'q', E, (x) => `${x} % ${Math.max(1, E)}`)}
-    ${tile('kd_Gs', 'dout', Ev, (x) => `${x} % ${Math.max(1, Ev)}`)}
-    ${tile('kd_Ls', 'lse', 1, () => undefined)}
-    ${tile('kd_Ds', 'dd', 1, () => undefined)}
+        ? `${tile('kd_Qs', 'q', E)}
+    ${tile('kd_Gs', 'dout', Ev)}
+    ${tile('kd_Ls', 'lse', 1, true)}
+    ${tile('kd_Ds', 'dd', 1, true)}
     workgroupBarrier();`
         : ''
     }
