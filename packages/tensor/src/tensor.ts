@@ -290,12 +290,7 @@ export class Tensor {
 
   // ---- elementwise -------------------------------------------------------------------
   neg(): Tensor {
-    if (this.dtype === 'bool') {
-      throw new TypeError(
-        'neg: Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logicalNot()` operator instead.',
-      );
-    }
-    return E.unaryOp('neg', this);
+    return E.neg(this);
   }
   negative(): Tensor {
     return this.neg();
@@ -430,17 +425,7 @@ export class Tensor {
     return E.div(this, other, opts?.roundingMode ?? null);
   }
   pow(exponent: TensorLike): Tensor {
-    if (
-      typeof exponent === 'number' &&
-      Number.isInteger(exponent) &&
-      exponent < 0 &&
-      !this.isFloatingPoint()
-    ) {
-      throw new RangeError(
-        `pow: Integers to negative integer powers are not allowed (base dtype ${this.dtype}, exponent ${exponent})`,
-      );
-    }
-    return E.binaryOp('pow', this, exponent);
+    return E.pow(this, exponent);
   }
   maximum(other: TensorLike): Tensor {
     return E.binaryOp('maximum', this, other);

@@ -16,6 +16,26 @@ export function binaryOp(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
 }
 
 /** torch.add(a, b, alpha=1). */
+/** -x; PyTorch refuses bool (a mask is inverted with logicalNot). */
+export function neg(x: Tensor): Tensor {
+  if (x.dtype === 'bool') {
+    throw new TypeError(
+      'neg: Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logicalNot()` operator instead.',
+    );
+  }
+  return unaryOp('neg', x);
+}
+
+/** x ** exponent; an integer base cannot take a negative integer power (PyTorch's error). */
+export function pow(x: Tensor, exponent: TensorLike): Tensor {
+  if (typeof exponent === 'number' && Number.isInteger(exponent) && exponent < 0 && !x.isFloatingPoint()) {
+    throw new RangeError(
+      `pow: Integers to negative integer powers are not allowed (base dtype ${x.dtype}, exponent ${exponent})`,
+    );
+  }
+  return binaryOp('pow', x, exponent);
+}
+
 export function add(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
   return binaryOp('add', a, alpha === 1 ? b : mulScalar(b, alpha));
 }
